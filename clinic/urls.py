@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from clinic import views
+
+handler500 = "clinic.views.server_error"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("inquiries.urls")),
+    path("", include("pages.urls")),
+]

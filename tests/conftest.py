@@ -1,0 +1,19 @@
+import pytest
+from django.conf import settings
+
+
+def pytest_configure(config):
+    # Tests run on PostgreSQL, like production; never silently on SQLite.
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine != "django.db.backends.postgresql":
+        pytest.exit(
+            f"The tests need PostgreSQL, but the database engine is {engine}. "
+            "Run them with `make test`, or set DATABASE_URL=postgres://postgres@127.0.0.1:5432/",
+            returncode=2,
+        )
+    # Hashed static names need `collectstatic` first; tests serve the source files
+    # (tests/clinic/test_static.py checks the production storage separately).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
