@@ -1,0 +1,3 @@
+def navigation(request):
+    """Pages shown in the site's main navigation (filled in by the pages issue)."""
+    return {"nav_pages": []}
