@@ -1,0 +1,289 @@
+"""The Inquiry, its topics and its append-only timeline.
+
+Every change to an inquiry goes through a verb method here (`transition_to`,
+`assign`, `add_note`, ...) that saves with `update_fields` and records an
+`InquiryEvent`, so the timeline is complete whatever screen made the change.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class Topic(models.Model):
+    """A topic of interest shown on the form; staff edit the list in the admin."""
+
+    name = models.CharField(max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+    is_active = models.BooleanField(default=True, help_text="Shown on the public form.")
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class InquiryQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=Inquiry.OPEN_STATUSES)
+
+    def closed(self):
+        return self.exclude(status__in=Inquiry.OPEN_STATUSES)
+
+    def urgent_first(self):
+        return self.order_by("priority", "created_at")
+
+
+class Inquiry(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        CONTACTED = "contacted", "Contacted"
+        CONSULTATION_SCHEDULED = "consultation", "Consultation scheduled"
+        BECAME_PATIENT = "patient", "Became a patient"
+        NOT_A_FIT = "not_a_fit", "Not a fit"
+        NO_RESPONSE = "no_response", "No response"
+        SPAM = "spam", "Spam"
+
+    class Priority(models.IntegerChoices):
+        # Stored as numbers so "urgent first" is a plain ascending index scan.
+        URGENT = 1, "Urgent"
+        HIGH = 2, "High"
+        NORMAL = 3, "Normal"
+
+    class ContactMethod(models.TextChoices):
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone call"
+        TEXT = "text", "Text message"
+
+    OPEN_STATUSES = (Status.NEW, Status.CONTACTED, Status.CONSULTATION_SCHEDULED)
+
+    # The pipeline, in one place: from each status, where an inquiry may go next.
+    ALLOWED_TRANSITIONS = {
+        Status.NEW: {Status.CONTACTED, Status.NOT_A_FIT, Status.NO_RESPONSE, Status.SPAM},
+        Status.CONTACTED: {Status.CONSULTATION_SCHEDULED, Status.NOT_A_FIT, Status.NO_RESPONSE},
+        Status.CONSULTATION_SCHEDULED: {
+            Status.BECAME_PATIENT,
+            Status.CONTACTED,
+            Status.NOT_A_FIT,
+            Status.NO_RESPONSE,
+        },
+        Status.BECAME_PATIENT: set(),
+        Status.NOT_A_FIT: {Status.CONTACTED},
+        Status.NO_RESPONSE: {Status.CONTACTED},
+        Status.SPAM: {Status.NEW},
+    }
+
+    # Contact details
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254, help_text="Stored with its domain in lower case.")
+    phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +15555550100.")
+    contact_method = models.CharField(
+        "preferred contact method", max_length=10, choices=ContactMethod.choices
+    )
+    best_time = models.CharField("best time to reach", max_length=100, blank=True)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="inquiries")
+    message = models.TextField(max_length=2000, blank=True)
+
+    # Consent, as the patient saw it
+    consent_text = models.TextField(help_text="The consent wording the patient agreed to.")
+    consent_version = models.CharField(max_length=20)
+    consent_given_at = models.DateTimeField()
+
+    # Where the inquiry came from
+    source_path = models.CharField(max_length=200, blank=True)
+    referrer = models.CharField(max_length=500, blank=True)
+    utm_source = models.CharField(max_length=100, blank=True)
+    utm_medium = models.CharField(max_length=100, blank=True)
+    utm_campaign = models.CharField(max_length=100, blank=True)
+    utm_term = models.CharField(max_length=100, blank=True)
+    utm_content = models.CharField(max_length=100, blank=True)
+
+    # Request metadata, minimised: the IP only as a salted hash
+    ip_hash = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    spam_reason = models.CharField(max_length=200, blank=True)
+
+    # CRM
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_inquiries",
+    )
+    follow_up_on = models.DateField("next follow-up", null=True, blank=True)
+    first_contacted_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField("submitted", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InquiryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["priority", "created_at"]
+        verbose_name_plural = "inquiries"
+        indexes = [
+            models.Index(fields=["status", "priority", "created_at"], name="inquiry_queue_idx"),
+            models.Index(fields=["created_at"], name="inquiry_created_idx"),
+            models.Index(Lower("email"), name="inquiry_email_lower_idx"),
+            models.Index(fields=["phone"], name="inquiry_phone_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.first_name} {self.last_name}"
+
+    @property
+    def reference(self):
+        return f"INQ-{self.pk:06d}" if self.pk else "INQ-(unsaved)"
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_urgent(self):
+        return self.priority == self.Priority.URGENT
+
+    # Timeline
+
+    def record_event(self, kind, *, actor=None, message="", data=None):
+        return InquiryEvent.objects.create(
+            inquiry=self, kind=kind, actor=actor, message=message, data=data or {}
+        )
+
+    # State changes: each saves only what it changed and records an event.
+
+    def can_transition_to(self, status):
+        return status in self.ALLOWED_TRANSITIONS[self.status]
+
+    @transaction.atomic
+    def transition_to(self, status, *, actor=None):
+        status = self.Status(status)
+        if not self.can_transition_to(status):
+            raise ValidationError(
+                f"{self.reference} can't move from {self.get_status_display()} to {status.label}.",
+                code="invalid_transition",
+            )
+        old = self.Status(self.status)
+        now = timezone.now()
+        self.status = status
+        fields = ["status", "updated_at"]
+        if status == self.Status.CONTACTED and self.first_contacted_at is None:
+            self.first_contacted_at = now
+            fields.append("first_contacted_at")
+        closed_at = None if status in self.OPEN_STATUSES else now
+        if closed_at != self.closed_at:
+            self.closed_at = closed_at
+            fields.append("closed_at")
+        self.save(update_fields=fields)
+        self.record_event(
+            InquiryEvent.Kind.STATUS_CHANGED,
+            actor=actor,
+            message=f"{old.label} → {status.label}",
+            data={"from": old.value, "to": status.value},
+        )
+
+    @transaction.atomic
+    def assign(self, user, *, actor=None):
+        if self.assignee_id == (user.pk if user else None):
+            return False
+        self.assignee = user
+        self.save(update_fields=["assignee", "updated_at"])
+        self.record_event(
+            InquiryEvent.Kind.ASSIGNED,
+            actor=actor,
+            message=f"Assigned to {user.get_username()}" if user else "Unassigned",
+            data={"assignee_id": user.pk if user else None},
+        )
+        return True
+
+    @transaction.atomic
+    def set_priority(self, priority, *, actor=None, reason=""):
+        priority = self.Priority(priority)
+        if self.priority == priority:
+            return False
+        old = self.Priority(self.priority)
+        self.priority = priority
+        self.save(update_fields=["priority", "updated_at"])
+        message = f"Priority {old.label} → {priority.label}"
+        self.record_event(
+            InquiryEvent.Kind.PRIORITY_CHANGED,
+            actor=actor,
+            message=f"{message} ({reason})" if reason else message,
+            data={"from": old.value, "to": priority.value},
+        )
+        return True
+
+    @transaction.atomic
+    def set_follow_up(self, on_date, *, actor=None):
+        if self.follow_up_on == on_date:
+            return False
+        self.follow_up_on = on_date
+        self.save(update_fields=["follow_up_on", "updated_at"])
+        self.record_event(
+            InquiryEvent.Kind.FOLLOW_UP_SET,
+            actor=actor,
+            message=f"Follow up on {on_date:%b %d, %Y}" if on_date else "Follow-up cleared",
+            data={"on": on_date.isoformat() if on_date else None},
+        )
+        return True
+
+    def add_note(self, text, *, actor):
+        return self.record_event(InquiryEvent.Kind.NOTE, actor=actor, message=text)
+
+    def log_call(self, summary, *, actor):
+        return self.record_event(InquiryEvent.Kind.CALL_LOGGED, actor=actor, message=summary)
+
+
+class InquiryEvent(models.Model):
+    """One line of an inquiry's timeline. Append-only: never changed or deleted."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        STATUS_CHANGED = "status", "Status changed"
+        ASSIGNED = "assigned", "Assignment"
+        PRIORITY_CHANGED = "priority", "Priority changed"
+        FOLLOW_UP_SET = "follow_up", "Follow-up set"
+        NOTE = "note", "Note"
+        CALL_LOGGED = "call", "Call logged"
+        EMAIL_SENT = "email_sent", "Email sent"
+        EMAIL_FAILED = "email_failed", "Email failed"
+        VIEWED = "viewed", "Viewed"
+        EXPORTED = "exported", "Exported"
+        UPDATED = "updated", "Details updated"
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inquiry_events",
+    )
+    message = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["inquiry", "created_at"], name="event_timeline_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("Timeline events are append-only and cannot be changed.")
+        super().save(*args, **kwargs)
