@@ -5,6 +5,8 @@ Every change to an inquiry goes through a verb method here (`transition_to`,
 `InquiryEvent`, so the timeline is complete whatever screen made the change.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -287,3 +289,68 @@ class InquiryEvent(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValueError("Timeline events are append-only and cannot be changed.")
         super().save(*args, **kwargs)
+
+
+class Notification(models.Model):
+    """An email about an inquiry, stored with its send state so a failure is retried.
+
+    Stored in the same transaction as the inquiry and sent after commit, so a mail
+    failure can never lose an inquiry; `send_pending_notifications` retries.
+    """
+
+    class Kind(models.TextChoices):
+        INTAKE = "intake", "Intake team notification"
+        ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement to the patient"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed (gave up)"
+
+    MAX_ATTEMPTS = 8
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["inquiry", "kind"], name="one_notification_per_kind")
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="notification_due_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.inquiry.reference}: {self.state}"
+
+    def mark_sent(self):
+        self.state = self.State.SENT
+        self.attempts += 1
+        self.sent_at = timezone.now()
+        self.last_error = ""
+        self.save(update_fields=["state", "attempts", "sent_at", "last_error"])
+        self.inquiry.record_event(
+            InquiryEvent.Kind.EMAIL_SENT,
+            message=f"{self.get_kind_display()} sent",
+            data={"notification": self.kind},
+        )
+
+    def mark_failed(self, error):
+        """Record a failed attempt; back off exponentially and give up after MAX_ATTEMPTS."""
+        self.attempts += 1
+        self.last_error = f"{type(error).__name__}: {error}"[:500]
+        if self.attempts >= self.MAX_ATTEMPTS:
+            self.state = self.State.FAILED
+        delay = timedelta(minutes=2 ** (self.attempts - 1))
+        self.next_attempt_at = timezone.now() + delay
+        self.save(update_fields=["state", "attempts", "last_error", "next_attempt_at"])
+        self.inquiry.record_event(
+            InquiryEvent.Kind.EMAIL_FAILED,
+            message=f"{self.get_kind_display()} failed (attempt {self.attempts}): "
+            f"{self.last_error}",
+            data={"notification": self.kind, "attempts": self.attempts},
+        )
