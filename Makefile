@@ -27,14 +27,18 @@ run: install
 
 # The whole suite on PostgreSQL (never SQLite), with production-like settings:
 # debug off, a throwaway secret, and HTTP allowed so the test client can connect.
+# The browser tests run in their own pytest process (see tests/browser/conftest.py).
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_DEBUG=false \
+	DJANGO_SECRET_KEY=test-only-secret-key-used-by-make-test-never-in-production \
+	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false
+
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) scripts/check_database.py
-	DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_DEBUG=false \
-	DJANGO_SECRET_KEY=test-only-secret-key-used-by-make-test-never-in-production \
-	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false \
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest --ignore=tests/browser $(PYTEST_ARGS)
+	scripts/ensure_chromium.sh
+	$(TEST_ENV) $(VENV)/bin/pytest tests/browser $(BROWSER_PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
