@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,7 +8,8 @@ handler500 = "clinic.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("admin/", admin.site.urls),
+    path(f"{settings.ADMIN_PATH}two-factor/", include("staff.urls")),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("inquiries.urls")),
     path("", include("pages.urls")),
 ]

@@ -1,0 +1,47 @@
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db import ProgrammingError, transaction
+from django.test import RequestFactory
+
+from staff.audit import record_access
+from staff.models import AuditEntry
+
+
+@pytest.fixture
+def entry(db):
+    user = get_user_model().objects.create_user("intake", is_staff=True)
+    request = RequestFactory().get("/admin/inquiries/inquiry/7/change/", REMOTE_ADDR="203.0.113.9")
+    request.user = user
+    return record_access(request, AuditEntry.Action.VIEW, object_type="inquiry", object_id=7)
+
+
+def test_an_entry_records_who_what_when_and_a_hashed_address(entry):
+    assert entry.actor_username == "intake"
+    assert entry.action == "view" and entry.object_id == "7"
+    assert len(entry.ip_hash) == 64 and "203.0.113.9" not in entry.ip_hash
+
+
+def test_postgresql_refuses_update_of_an_entry(entry):
+    with pytest.raises(ProgrammingError, match="append-only"), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).update(detail="rewritten")
+
+    entry.refresh_from_db()
+    assert entry.detail == ""
+
+
+def test_postgresql_refuses_delete_of_an_entry(entry):
+    with pytest.raises(ProgrammingError, match="append-only"), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).delete()
+
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_admin_offers_no_change_or_delete(entry, admin_client):
+    model_admin = admin.site._registry[AuditEntry]
+    request = RequestFactory().get("/")
+    request.user = get_user_model().objects.get(username="admin")
+
+    assert not model_admin.has_change_permission(request, entry)
+    assert not model_admin.has_delete_permission(request, entry)
+    assert admin_client.get(f"/admin/staff/auditentry/{entry.pk}/delete/").status_code == 403
