@@ -245,3 +245,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Inquiries
+# The public form's rate limit per client address, shared by every worker through the
+# cache (0 turns it off; a benchmark raises it). Addresses are hashed with IP_HASH_SALT.
+INQUIRY_RATE_LIMIT = env_int("INQUIRY_RATE_LIMIT", 5)
+INQUIRY_RATE_WINDOW_SECONDS = env_int("INQUIRY_RATE_WINDOW_SECONDS", 10 * 60)
+if INQUIRY_RATE_WINDOW_SECONDS < 1:
+    raise ImproperlyConfigured("INQUIRY_RATE_WINDOW_SECONDS must be at least 1.")
