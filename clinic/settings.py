@@ -188,6 +188,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Oversized or field-stuffed requests are refused (400) before any view parses them:
+# the largest real form (a long article in the admin) is far below these limits.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
