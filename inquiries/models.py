@@ -136,7 +136,17 @@ class Inquiry(models.Model):
             models.Index(fields=["created_at"], name="inquiry_created_idx"),
             models.Index(Lower("email"), name="inquiry_email_lower_idx"),
             models.Index(fields=["phone"], name="inquiry_phone_idx"),
+            # The admin queue: "All" sorts urgent first then oldest straight off this index,
+            # and the default "Open" view reads a small partial copy of it.
+            models.Index(fields=["priority", "created_at", "id"], name="inquiry_urgent_first_idx"),
+            models.Index(
+                fields=["priority", "created_at", "id"],
+                name="inquiry_open_queue_idx",
+                condition=models.Q(status__in=["new", "contacted", "consultation"]),
+            ),
+            models.Index(fields=["closed_at"], name="inquiry_closed_idx"),
         ]
+        permissions = [("export_inquiry", "Can export inquiries as CSV")]
 
     def __str__(self):
         return f"{self.reference} {self.first_name} {self.last_name}"
@@ -354,3 +364,25 @@ class Notification(models.Model):
             f"{self.last_error}",
             data={"notification": self.kind, "attempts": self.attempts},
         )
+
+
+class RetentionRun(models.Model):
+    """One real run of `purge_inquiries`: the audit record that outlives the purged rows."""
+
+    class Mode(models.TextChoices):
+        DELETE = "delete", "Deleted"
+        ANONYMISE = "anonymise", "Anonymised"
+
+    ran_at = models.DateTimeField(default=timezone.now, editable=False)
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    older_than_days = models.PositiveIntegerField(help_text="The retention period asked for.")
+    cutoff = models.DateTimeField(help_text="Closed inquiries closed before this were purged.")
+    inquiry_count = models.PositiveIntegerField(help_text="Inquiries deleted or anonymised.")
+    event_count = models.PositiveIntegerField(help_text="Timeline events removed with them.")
+    run_by = models.CharField(max_length=150, blank=True, help_text="Who ran the command.")
+
+    class Meta:
+        ordering = ["-ran_at"]
+
+    def __str__(self):
+        return f"{self.get_mode_display()} {self.inquiry_count} inquiries on {self.ran_at:%Y-%m-%d}"
