@@ -1,3 +1,12 @@
+from django.utils.functional import SimpleLazyObject
+
+
 def navigation(request):
-    """Pages shown in the site's main navigation (filled in by the pages issue)."""
-    return {"nav_pages": []}
+    """Pages in the main navigation, queried only when a template shows them."""
+    from pages.models import Page
+
+    return {
+        "nav_pages": SimpleLazyObject(
+            lambda: list(Page.objects.in_navigation().only("title", "navigation_title", "path"))
+        )
+    }

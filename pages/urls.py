@@ -1,9 +1,29 @@
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path, re_path
+from django.views.decorators.cache import cache_control
 
 from pages import views
+from pages.models import RESERVED_SLUGS
+from pages.sitemaps import SITEMAPS
 
 app_name = "pages"
 
+# Fixed addresses that the page catch-all must never answer, even if no earlier pattern did.
+_NOT_PAGES = "|".join(sorted(slug for slug in RESERVED_SLUGS if "." not in slug))
+
 urlpatterns = [
     path("", views.home, name="home"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        cache_control(public=True, max_age=3600)(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    # Must stay last: any nested lowercase slug path, e.g. treatments/ketamine-for-ptsd/.
+    re_path(
+        rf"^(?!(?:{_NOT_PAGES})/)(?P<path>(?:[a-z0-9]+(?:-[a-z0-9]+)*/)+)$",
+        views.page_detail,
+        name="detail",
+    ),
 ]

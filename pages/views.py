@@ -1,5 +1,118 @@
+from django.conf import settings
+from django.db.models import Prefetch
+from django.db.models.functions import Length
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from pages.cache import cache_public_page, is_signed_in
+from pages.models import Page, PageRedirect
+from pages.rendering import cta_url
+from pages.structured_data import page_json_ld
+
+HOME_DESCRIPTION = (
+    "Ketamine therapy for depression, anxiety and PTSD when other treatments haven't "
+    "helped: clear information, medically reviewed, and a team that listens."
+)
 
 
+def _published_children():
+    return Prefetch(
+        "children",
+        queryset=Page.objects.published().order_by("navigation_order", "title"),
+        to_attr="published_children",
+    )
+
+
+@require_safe
+@cache_public_page
 def home(request):
-    return render(request, "pages/home.html")
+    top_level = (
+        Page.objects.published()
+        .filter(parent=None)
+        .order_by("navigation_order", "title")
+        .prefetch_related(_published_children())
+    )
+    context = {
+        "sections": [page for page in top_level if page.published_children],
+        "other_pages": [page for page in top_level if not page.published_children],
+        "canonical_url": settings.SITE_URL + "/",
+        "description": HOME_DESCRIPTION,
+    }
+    return render(request, "pages/home.html", context)
+
+
+def _staff_preview(request, path):
+    """The unpublished page at path for staff; None for everyone else.
+
+    Only consulted when a session cookie is present, so anonymous requests never touch
+    the session (and so never get a cookie or Vary: Cookie).
+    """
+    if not is_signed_in(request):
+        return None
+    user = request.user
+    if not (user.is_active and user.is_staff and user.has_perm("pages.view_page")):
+        return None
+    return Page.objects.filter(path=path).prefetch_related("faqs", "references").first()
+
+
+@require_safe
+@cache_public_page
+def page_detail(request, path):
+    path = f"/{path}"
+    page = (
+        Page.objects.published()
+        .filter(path=path)
+        .prefetch_related("faqs", "references", _published_children())
+        .first()
+    )
+    preview = False
+    if page is None:
+        page = _staff_preview(request, path)
+        if page is None:
+            redirect = PageRedirect.objects.filter(old_path=path).select_related("page").first()
+            if redirect is None:
+                raise Http404("No published page at this address.")
+            query = request.META.get("QUERY_STRING")
+            return HttpResponsePermanentRedirect(
+                redirect.page.path + (f"?{query}" if query else "")
+            )
+        preview = True
+        page.published_children = list(
+            Page.objects.published().filter(parent=page).order_by("navigation_order", "title")
+        )
+
+    ancestors = page.ancestor_paths()
+    faqs = list(page.faqs.all())
+    context = {
+        "page": page,
+        "preview": preview,
+        "breadcrumbs": (
+            Page.objects.published().filter(path__in=ancestors).order_by(Length("path"))
+            if ancestors
+            else []
+        ),
+        "faqs": faqs,
+        "references": list(page.references.all()),
+        "children": page.published_children,
+        "canonical_url": settings.SITE_URL + page.path,
+        "cta_url": cta_url(page.path),
+        "json_ld": page_json_ld(page, faqs),
+    }
+    response = render(request, "pages/page_detail.html", context)
+    if preview:
+        add_never_cache_headers(response)
+    return response
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

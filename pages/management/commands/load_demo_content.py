@@ -1,8 +1,79 @@
 from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from pages.demo_content import DEMO_PAGES, REVIEWER
+from pages.models import FAQ, Page, Reference
+
+
+def _sync(obj, values):
+    """Set values on obj and save it only if one differs: updated_at must not move."""
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    if changed:
+        obj.full_clean()
+        obj.save()
+    return bool(changed)
+
+
+def _sync_page(spec):
+    parent = Page.objects.get(path=spec["parent"]) if spec["parent"] else None
+    values = {
+        "parent": parent,
+        "slug": spec["slug"],
+        "title": spec["title"],
+        "navigation_title": spec.get("navigation_title", ""),
+        "summary": spec["summary"],
+        "body": spec["body"],
+        "status": Page.Status.PUBLISHED,
+        "show_in_navigation": spec["show_in_navigation"],
+        "navigation_order": spec["navigation_order"],
+        **REVIEWER,
+    }
+    path = (parent.path if parent else "/") + spec["slug"] + "/"
+    page = Page.objects.filter(path=path).first()
+    if page is None:
+        page = Page(**values)
+        page.full_clean()
+        page.save()
+        return page, "created"
+    return page, "updated" if _sync(page, values) else "unchanged"
+
+
+def _sync_rows(page, model, rows, make_values):
+    """FAQs or references keyed by their order on the page."""
+    existing = {row.order: row for row in model.objects.filter(page=page)}
+    changed = False
+    for order, row in enumerate(rows, start=1):
+        values = make_values(*row)
+        if order in existing:
+            changed |= _sync(existing[order], values)
+        else:
+            model.objects.create(page=page, order=order, **values)
+            changed = True
+    return changed
 
 
 class Command(BaseCommand):
     help = "Load the demo pages (idempotent: running it twice changes nothing)."
 
     def handle(self, *args, **options):
-        self.stdout.write(self.style.SUCCESS("Demo content is up to date."))
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        with transaction.atomic():
+            for spec in DEMO_PAGES:
+                page, outcome = _sync_page(spec)
+                faqs_changed = _sync_rows(
+                    page, FAQ, spec["faqs"], lambda q, a: {"question": q, "answer": a}
+                )
+                references_changed = _sync_rows(
+                    page, Reference, spec["references"], lambda c, u: {"citation": c, "url": u}
+                )
+                if outcome == "unchanged" and (faqs_changed or references_changed):
+                    outcome = "updated"
+                counts[outcome] += 1
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo content is up to date: {created} pages created, {updated} updated, "
+                "{unchanged} unchanged.".format(**counts)
+            )
+        )

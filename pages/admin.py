@@ -1,0 +1,96 @@
+from django.contrib import admin
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import format_html
+
+from pages.models import FAQ, REVIEW_INTERVAL, Page, PageRedirect, Reference
+
+
+class FAQInline(admin.StackedInline):
+    model = FAQ
+    extra = 0
+    fields = ("question", "answer", "order")
+
+
+class ReferenceInline(admin.TabularInline):
+    model = Reference
+    extra = 0
+    fields = ("citation", "url", "order")
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = "medical review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Review overdue (12+ months)"), ("current", "Reviewed this year")]
+
+    def queryset(self, request, queryset):
+        cutoff = timezone.localdate() - REVIEW_INTERVAL
+        overdue = Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=cutoff)
+        if self.value() == "overdue":
+            return queryset.filter(overdue)
+        if self.value() == "current":
+            return queryset.exclude(overdue)
+        return queryset
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ("title", "path", "status_label", "updated_at", "review_label", "open_link")
+    list_filter = ("status", ReviewFilter, "show_in_navigation")
+    search_fields = ("title",)
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("path", "updated_at", "open_link")
+    autocomplete_fields = ("parent",)
+    inlines = [FAQInline, ReferenceInline]
+    actions = ["publish_now", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "parent", "path", "summary", "body"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "open_link", "updated_at"]}),
+        ("Medical review", {"fields": ["reviewer_name", "reviewer_credentials", "last_reviewed"]}),
+        (
+            "Navigation",
+            {"fields": ["show_in_navigation", "navigation_title", "navigation_order"]},
+        ),
+    ]
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, page):
+        if page.is_scheduled:
+            return f"Scheduled for {timezone.localtime(page.publish_at):%b %d, %Y %H:%M}"
+        return page.get_status_display()
+
+    @admin.display(description="last reviewed", ordering="last_reviewed")
+    def review_label(self, page):
+        reviewed = f"{page.last_reviewed:%b %d, %Y}" if page.last_reviewed else "never"
+        if page.review_overdue:
+            return format_html("{} <strong>⚠ review overdue</strong>", reviewed)
+        return reviewed
+
+    @admin.display(description="on the site")
+    def open_link(self, page):
+        if not page.pk:
+            return "—"
+        label = "View" if page.is_live else "Preview"
+        return format_html('<a href="{}">{} {}</a>', page.path, label, page.path)
+
+    @admin.action(description="Publish the selected pages now")
+    def publish_now(self, request, queryset):
+        for page in queryset:
+            page.publish()
+        self.message_user(request, f"{len(queryset)} page(s) published.")
+
+    @admin.action(description="Unpublish the selected pages (back to draft)")
+    def unpublish(self, request, queryset):
+        for page in queryset:
+            page.unpublish()
+        self.message_user(request, f"{len(queryset)} page(s) moved back to draft.")
+
+
+@admin.register(PageRedirect)
+class PageRedirectAdmin(admin.ModelAdmin):
+    list_display = ("old_path", "page", "created_at")
+    list_select_related = ("page",)
+    search_fields = ("old_path", "page__title")
+    autocomplete_fields = ("page",)

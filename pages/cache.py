@@ -1,0 +1,157 @@
+"""Whole-response caching of the public pages in the shared cache (Redis in production).
+
+Every cached response is stored under a content *generation* number. Any save or delete
+of a Page, FAQ or Reference bumps the generation, so the next request renders afresh:
+navigation and home listings change with it. The ETag is derived from generation + path,
+so a browser or CDN revalidates with If-None-Match and gets a 304 without any database
+query or template rendering.
+
+A page scheduled for the future must go live on time with no cron: the cache also holds
+the next scheduled publish time; the first request after it bumps the generation, and no
+entry is kept longer than the time left until then.
+
+Only anonymous GETs use the cache. A request carrying a session cookie (a signed-in staff
+member) is never served a cached page and never stores one; the views never touch the
+session or the CSRF token, so public responses carry no Set-Cookie and no Vary: Cookie.
+"""
+
+import hashlib
+import secrets
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags
+
+GENERATION_KEY = "pages:generation"
+NEXT_PUBLISH_KEY = "pages:next-publish"
+NOTHING_SCHEDULED = 0
+MAX_TIMEOUT = 24 * 60 * 60
+# Browsers and CDNs may keep a copy but must revalidate it every time: revalidation is a
+# cheap 304 from the cache, and a saved page is fresh on the very next request.
+PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+# Old addresses move rarely; a day of browser caching keeps a later move-back workable.
+REDIRECT_CACHE_CONTROL = "public, max-age=86400"
+
+
+def _next_publish_timestamp():
+    from pages.models import Page
+
+    when = (
+        Page.objects.filter(status=Page.Status.PUBLISHED, publish_at__gt=timezone.now())
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
+    return when.timestamp() if when else NOTHING_SCHEDULED
+
+
+def bump_generation():
+    """Invalidate every cached page: later requests use a new generation number."""
+    # A random start keeps ETags from before a cache flush from ever matching again.
+    if not cache.add(GENERATION_KEY, secrets.randbelow(2**40), timeout=None):
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # evicted between add and incr
+            cache.set(GENERATION_KEY, secrets.randbelow(2**40), timeout=None)
+    cache.set(NEXT_PUBLISH_KEY, _next_publish_timestamp(), timeout=None)
+
+
+def content_changed(**kwargs):
+    """Signal receiver for saves and deletes of pages, FAQs and references."""
+    bump_generation()
+    # Once more after commit: a request that rendered the old rows between the first bump
+    # and the commit may have stored them under the new generation.
+    transaction.on_commit(bump_generation)
+
+
+def current_generation():
+    """(generation, next scheduled publish timestamp or 0), in one cache round trip."""
+    values = cache.get_many([GENERATION_KEY, NEXT_PUBLISH_KEY])
+    generation = values.get(GENERATION_KEY)
+    next_publish = values.get(NEXT_PUBLISH_KEY)
+    if generation is None or next_publish is None or 0 < next_publish <= time.time():
+        bump_generation()
+        values = cache.get_many([GENERATION_KEY, NEXT_PUBLISH_KEY])
+        generation = values.get(GENERATION_KEY, 0)
+        next_publish = values.get(NEXT_PUBLISH_KEY, NOTHING_SCHEDULED)
+    return generation, next_publish
+
+
+def _digest(text):
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def response_key(generation, path):
+    return f"pages:response:{generation}:{_digest(path)}"
+
+
+def make_etag(generation, path):
+    return f'"{_digest(f"{generation}:{path}")}"'
+
+
+def _timeout(next_publish):
+    if next_publish == NOTHING_SCHEDULED:
+        return MAX_TIMEOUT
+    return max(1, min(MAX_TIMEOUT, int(next_publish - time.time())))
+
+
+def _etag_matches(request, etag):
+    header = request.headers.get("If-None-Match")
+    if not header:
+        return False
+    # Weak comparison (RFC 9110): a CDN that compresses may weaken the tag.
+    return etag in (tag.removeprefix("W/") for tag in parse_etags(header))
+
+
+def _public_response(content, content_type, etag):
+    response = HttpResponse(content, content_type=content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    return response
+
+
+def is_signed_in(request):
+    """True when the request may belong to a signed-in user, judged without the session."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def cache_public_page(view):
+    """Serve anonymous GETs from the shared cache; see the module docstring."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method != "GET" or is_signed_in(request):
+            response = view(request, *args, **kwargs)
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
+            return response
+
+        generation, next_publish = current_generation()
+        etag = make_etag(generation, request.path)
+        key = response_key(generation, request.path)
+        cached = cache.get(key)
+        if cached is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.cookies:
+                if response.status_code == 301:
+                    response["Cache-Control"] = REDIRECT_CACHE_CONTROL
+                elif not response.has_header("Cache-Control"):
+                    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+                return response
+            cached = (response.content, response["Content-Type"])
+            cache.set(key, cached, timeout=_timeout(next_publish))
+
+        if _etag_matches(request, etag):
+            response = HttpResponseNotModified()
+            response["ETag"] = etag
+            response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+            return response
+        return _public_response(*cached, etag)
+
+    return wrapped

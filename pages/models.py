@@ -1,0 +1,348 @@
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, RegexValidator
+from django.db import models, transaction
+from django.utils import timezone
+
+from pages.rendering import CTA_MARKER, has_marker, render_body, render_markdown
+
+# First path segments that belong to fixed URLs, so no top-level page may use them.
+RESERVED_SLUGS = frozenset(
+    {"admin", "get-in-touch", "sitemap.xml", "robots.txt", "static", "healthz"}
+)
+SUMMARY_MAX_LENGTH = 160
+REVIEW_INTERVAL = timedelta(days=365)
+
+validate_page_slug = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z",
+    "Use lowercase letters, numbers and single hyphens only, for example "
+    "“ketamine-for-ptsd” (no spaces, capitals or other punctuation).",
+    code="invalid_slug",
+)
+validate_summary_length = MaxLengthValidator(
+    SUMMARY_MAX_LENGTH,
+    "Keep the summary to %(limit_value)d characters or fewer (it has %(show_value)d): "
+    "search engines cut longer descriptions off.",
+)
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        """Live pages: published, with a publish time that has come (no cron needed)."""
+        return self.filter(status=Page.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def in_navigation(self):
+        return (
+            self.published().filter(show_in_navigation=True).order_by("navigation_order", "title")
+        )
+
+
+class Page(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(
+        max_length=200,
+        help_text="The page's heading, also the start of the browser tab and search result title.",
+    )
+    slug = models.CharField(
+        max_length=80,
+        validators=[validate_page_slug],
+        help_text="The last part of the address, e.g. ketamine-for-ptsd.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The section this page sits in (its address nests under the section's).",
+    )
+    path = models.CharField(
+        max_length=255,
+        unique=True,
+        editable=False,
+        help_text="The page's address, built from the parent's address and the slug.",
+    )
+    summary = models.TextField(
+        validators=[validate_summary_length],
+        help_text=(
+            f"At most {SUMMARY_MAX_LENGTH} characters. Shown under the title, on cards "
+            "and in search results."
+        ),
+    )
+    body = models.TextField(
+        help_text=(
+            "Markdown. Use ## for sections and ### for sub-sections: they build the table "
+            f"of contents. Put {CTA_MARKER} on its own line where the “Talk to our team” box "
+            "belongs (it follows the body otherwise), and [[crisis-lines]] on its own line "
+            "next to any passage about suicide or self-harm."
+        )
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    toc_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="A published page goes live at this time; a future time publishes it then.",
+    )
+    reviewer_name = models.CharField(
+        max_length=120, blank=True, help_text="The clinician who medically reviewed the page."
+    )
+    reviewer_credentials = models.CharField(
+        max_length=160, blank=True, help_text="e.g. MD, board-certified psychiatrist."
+    )
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="Pages are flagged for review after 12 months."
+    )
+    show_in_navigation = models.BooleanField(
+        default=False, help_text="List the page in the site's main navigation."
+    )
+    navigation_title = models.CharField(
+        max_length=60, blank=True, help_text="A shorter navigation label; the title if blank."
+    )
+    navigation_order = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers come first in navigation and listings."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(
+        default=timezone.now,
+        editable=False,
+        help_text="When the content last really changed (the sitemap's lastmod).",
+    )
+
+    objects = PageQuerySet.as_manager()
+
+    # A save changes updated_at only when one of these differs from the stored row.
+    CONTENT_FIELDS = (
+        "title",
+        "slug",
+        "parent_id",
+        "summary",
+        "body",
+        "status",
+        "publish_at",
+        "reviewer_name",
+        "reviewer_credentials",
+        "last_reviewed",
+        "show_in_navigation",
+        "navigation_title",
+        "navigation_order",
+    )
+
+    class Meta:
+        ordering = ["path"]
+        indexes = [models.Index(fields=["status", "publish_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        old_path = self._stored_value("path")
+        self.path = self.build_path()
+        if self._content_changed():
+            self.updated_at = timezone.now()
+        self.body_html, self.toc_html = render_body(self.body, self.path)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                "path",
+                "body_html",
+                "toc_html",
+                "updated_at",
+            }
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # A page now lives here, so an older redirect from this address must go.
+            PageRedirect.objects.filter(old_path=self.path).delete()
+            if old_path and old_path != self.path:
+                self._moved_from(old_path)
+        self._stored = {field.attname: getattr(self, field.attname) for field in self._meta.fields}
+
+    def get_absolute_url(self):
+        return self.path
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        page = super().from_db(db, field_names, values)
+        page._stored = dict(zip(field_names, values, strict=True))
+        return page
+
+    @property
+    def nav_title(self):
+        return self.navigation_title or self.title
+
+    @property
+    def is_live(self):
+        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
+
+    @property
+    def review_overdue(self):
+        return self.last_reviewed is None or (
+            self.last_reviewed < timezone.localdate() - REVIEW_INTERVAL
+        )
+
+    @property
+    def cta_in_body(self):
+        return has_marker(self.body, CTA_MARKER)
+
+    def ancestor_paths(self):
+        """['/treatments/'] for /treatments/ketamine-for-ptsd/."""
+        segments = self.path.strip("/").split("/")[:-1]
+        return ["/" + "/".join(segments[: i + 1]) + "/" for i in range(len(segments))]
+
+    def build_path(self):
+        prefix = self.parent.path if self.parent_id else "/"
+        return f"{prefix}{self.slug}/"
+
+    def _stored_value(self, name):
+        return getattr(self, "_stored", {}).get(name)
+
+    def _content_changed(self):
+        stored = getattr(self, "_stored", None)
+        if stored is None:
+            return True
+        return any(stored.get(name) != getattr(self, name) for name in self.CONTENT_FIELDS)
+
+    def clean(self):
+        errors = {}
+        if self.parent_id and self._parent_cycle():
+            errors["parent"] = (
+                "A page can't sit under itself or under one of its own sub-pages. "
+                "Choose a parent outside this page's section."
+            )
+        if self.parent_id is None and self.slug in RESERVED_SLUGS:
+            errors["slug"] = (
+                f"“{self.slug}” is used by a fixed address of the site (/{self.slug}/). "
+                "Choose another slug."
+            )
+        if self.slug and "parent" not in errors and "slug" not in errors:
+            message = self._path_clash()
+            if message:
+                errors["slug"] = message
+        if errors:
+            raise ValidationError(errors)
+
+    def _parent_cycle(self):
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                return True
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+        return False
+
+    def _path_clash(self):
+        new_path = self.build_path()
+        taken = Page.objects.filter(path=new_path).exclude(pk=self.pk).first()
+        if taken:
+            return (
+                f"The address {new_path} is already used by the page “{taken.title}”. "
+                "Choose another slug or parent."
+            )
+        old_path = self._stored_value("path")
+        if self.pk and old_path and old_path != new_path:
+            # Moving a section moves its sub-pages: their new addresses must be free too.
+            subtree = Page.objects.filter(path__startswith=old_path)
+            moved = [
+                new_path + path[len(old_path) :] for path in subtree.values_list("path", flat=True)
+            ]
+            clash = Page.objects.filter(path__in=moved).exclude(path__startswith=old_path).first()
+            if clash:
+                return (
+                    f"Moving this page would give one of its sub-pages the address "
+                    f"{clash.path}, which the page “{clash.title}” already uses."
+                )
+        return None
+
+    def _moved_from(self, old_path):
+        """Keep the old address working (301) and move the sub-pages along."""
+        PageRedirect.objects.update_or_create(old_path=old_path, defaults={"page": self})
+        for child in self.children.all():
+            child.parent = self
+            child.save()
+
+    def publish(self, *, at=None):
+        self.status = self.Status.PUBLISHED
+        self.publish_at = at or timezone.now()
+        self.save(update_fields=["status", "publish_at"])
+
+    def unpublish(self):
+        self.status = self.Status.DRAFT
+        self.save(update_fields=["status"])
+
+    def touch(self):
+        """Record a content change made outside the page row (an FAQ or a reference)."""
+        self.updated_at = timezone.now()
+        Page.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+
+
+class FAQ(models.Model):
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="faqs")
+    question = models.CharField(max_length=300)
+    answer = models.TextField(help_text="Markdown.")
+    answer_html = models.TextField(editable=False, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "FAQ"
+        verbose_name_plural = "FAQs"
+
+    def __str__(self):
+        return self.question
+
+    def save(self, *args, **kwargs):
+        self.answer_html = render_markdown(self.answer)
+        super().save(*args, **kwargs)
+        self.page.touch()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.page.touch()
+        return result
+
+
+class Reference(models.Model):
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="references")
+    citation = models.CharField(
+        max_length=500, help_text="Authors, title, publication and year, as readers see it."
+    )
+    url = models.URLField(max_length=500, blank=True, help_text="Optional link to the source.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.citation
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.page.touch()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.page.touch()
+        return result
+
+
+class PageRedirect(models.Model):
+    """An address a page used to have; it answers 301 to the page's current path."""
+
+    old_path = models.CharField(max_length=255, unique=True)
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.page.path}"

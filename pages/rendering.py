@@ -1,0 +1,218 @@
+"""Markdown to sanitised HTML, done when a page is saved (never per request).
+
+Editors write Markdown, which may contain raw HTML; python-markdown renders it and nh3
+keeps only an explicit allow-list. A second pass (on nh3's well-formed output) adds
+rel="noopener noreferrer" to links that leave the site and drops images from other hosts.
+"""
+
+import html
+from html.parser import HTMLParser
+from urllib.parse import urlencode, urlsplit
+
+import markdown
+import nh3
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
+from markdown.extensions.toc import slugify
+from markdown.treeprocessors import Treeprocessor
+
+CTA_MARKER = "[[get-in-touch]]"
+CRISIS_MARKER = "[[crisis-lines]]"
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "dl",
+    "dt",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "hr",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "ol": {"start"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+# Ids the site's templates use; a heading called "Main" must not steal the skip link.
+RESERVED_IDS = {"main", "footer-crisis-heading", "footer-contact-heading"}
+RESERVED_ID_PREFIX = "page-"
+
+
+def heading_id(value, separator):
+    """Markdown's own slug, kept clear of the ids the page templates use."""
+    slug = slugify(value, separator)
+    if slug in RESERVED_IDS or slug.startswith(RESERVED_ID_PREFIX):
+        slug = f"section-{slug}"
+    return slug
+
+
+class DemoteH1(Treeprocessor):
+    """The page title is the only <h1>; a `# heading` in the body becomes an <h2>."""
+
+    def run(self, root):
+        for element in root.iter("h1"):
+            element.tag = "h2"
+
+
+class DemoteH1Extension(markdown.Extension):
+    def extendMarkdown(self, md):  # noqa: N802 (python-markdown's API)
+        # Before the toc treeprocessor (priority 5), so demoted headings join the TOC.
+        md.treeprocessors.register(DemoteH1(md), "demote_h1", 30)
+
+
+def site_host():
+    return urlsplit(settings.SITE_URL).netloc.lower()
+
+
+def is_offsite(url):
+    host = urlsplit(url.strip()).netloc.lower()
+    return bool(host) and host != site_host()
+
+
+def _keep_attribute(tag, attribute, value):
+    if tag == "img" and attribute == "src" and is_offsite(value):
+        return None  # images come from our own host only (privacy, CSP img-src 'self')
+    if attribute == "id" and (value in RESERVED_IDS or value.startswith(RESERVED_ID_PREFIX)):
+        return None
+    return value
+
+
+class _LinkPass(HTMLParser):
+    """Re-emits sanitised HTML unchanged except: rel on off-site links, no src-less <img>."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag == "img" and not values.get("src"):
+            return
+        if tag == "a" and is_offsite(values.get("href") or ""):
+            attrs = [*attrs, ("rel", "noopener noreferrer")]
+            rendered = "".join(f' {name}="{html.escape(value or "")}"' for name, value in attrs)
+            self.parts.append(f"<a{rendered}>")
+            return
+        self.parts.append(self.get_starttag_text())
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        self.parts.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+    def handle_entityref(self, name):
+        self.parts.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.parts.append(f"&#{name};")
+
+
+def sanitise(raw_html):
+    cleaned = nh3.clean(
+        raw_html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_attribute,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+    link_pass = _LinkPass()
+    link_pass.feed(cleaned)
+    link_pass.close()
+    return "".join(link_pass.parts)
+
+
+def _markdown():
+    return markdown.Markdown(
+        extensions=["sane_lists", "tables", "toc", DemoteH1Extension()],
+        extension_configs={"toc": {"toc_depth": "2-3", "slugify": heading_id}},
+    )
+
+
+def render_markdown(text):
+    """Markdown (for example an FAQ answer) to sanitised HTML."""
+    return sanitise(_markdown().convert(text))
+
+
+def _toc_list(tokens):
+    if not tokens:
+        return ""
+    items = format_html_join(
+        "",
+        '<li><a href="#{}">{}</a>{}</li>',
+        (
+            (token["id"], html.unescape(token["name"]), _toc_list(token["children"]))
+            for token in tokens
+        ),
+    )
+    return format_html("<ol>{}</ol>", items)
+
+
+def _marker_token(name):
+    return f"pagesmarker{name}"
+
+
+def _box_html(marker, page_path):
+    if marker == CTA_MARKER:
+        return render_to_string("includes/_page_cta.html", {"get_in_touch_url": cta_url(page_path)})
+    return render_to_string("includes/_crisis_box.html")
+
+
+def cta_url(page_path):
+    return "/get-in-touch/?" + urlencode({"from": page_path})
+
+
+def has_marker(text, marker):
+    return any(line.strip() == marker for line in text.splitlines())
+
+
+def render_body(text, page_path):
+    """A page body to (body_html, toc_html); marker lines become the CTA or crisis box."""
+    markers = {CTA_MARKER: _marker_token("cta"), CRISIS_MARKER: _marker_token("crisis")}
+    lines = []
+    for line in text.splitlines():
+        token = markers.get(line.strip())
+        lines.append(f"\n{token}\n" if token else line)
+    md = _markdown()
+    body_html = sanitise(md.convert("\n".join(lines)))
+    for marker, token in markers.items():
+        if token in body_html:
+            body_html = body_html.replace(f"<p>{token}</p>", _box_html(marker, page_path))
+    return body_html, _toc_list(md.toc_tokens)
