@@ -96,6 +96,14 @@ class Inquiry(models.Model):
     consent_given_at = models.DateTimeField()
 
     # Where the inquiry came from
+    source_page = models.ForeignKey(
+        "pages.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inquiries",
+        help_text="The published page whose link brought the patient to the form.",
+    )
     source_path = models.CharField(max_length=200, blank=True)
     referrer = models.CharField(max_length=500, blank=True)
     utm_source = models.CharField(max_length=100, blank=True)
