@@ -1,0 +1,179 @@
+"""Work on inquiries that spans models: storing a submission, sending its emails."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from clinic.net import client_ip, hash_ip
+from inquiries import emails
+from inquiries.consent import CONSENT_TEXT, CONSENT_VERSION
+from inquiries.crisis import has_crisis_language
+from inquiries.forms import clean_metadata
+from inquiries.models import Inquiry, InquiryEvent, Notification
+
+logger = logging.getLogger(__name__)
+
+UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+
+# The request that stores an inquiry sends its emails itself right after commit; until
+# this lease runs out, `send_pending_notifications` leaves them alone, so a cron run
+# cannot send the same email in parallel. If the request dies first, cron sends later.
+SEND_LEASE = timedelta(minutes=2)
+
+SENDERS = {
+    Notification.Kind.INTAKE: emails.send_intake_notification,
+    Notification.Kind.ACKNOWLEDGEMENT: emails.send_acknowledgement,
+}
+
+
+def _field_length(name):
+    return Inquiry._meta.get_field(name).max_length
+
+
+def published_page_at(path):
+    """The published page at this path, or None: ?from= is kept only for a real page."""
+    if not path or not path.startswith("/") or len(path) > _field_length("source_path"):
+        return None
+    from pages.models import Page  # the pages app owns its model; read it lazily
+
+    return Page.objects.published().filter(path=path).first()
+
+
+def referrer_from(request):
+    """The page the visitor came from: carried from the form's GET in a hidden field."""
+    value = request.POST.get("referrer") if request.method == "POST" else None
+    if value is None:
+        value = request.META.get("HTTP_REFERER", "")
+    return clean_metadata(value, _field_length("referrer"))
+
+
+def submit_inquiry(*, form, request, rate_limited=False):
+    """Store a valid submission with its timeline event and queued emails in one
+    transaction; return (inquiry, created). A replayed form token returns the first."""
+    spam_reason = form.spam_reason or ("rate limit exceeded" if rate_limited else "")
+    now = timezone.now()
+    inquiry = form.save(commit=False)
+    inquiry.consent_text = CONSENT_TEXT
+    inquiry.consent_version = CONSENT_VERSION
+    inquiry.consent_given_at = now
+    inquiry.created_at = now
+    # A rate-limited copy is kept without the token, so the same form sent again
+    # later (once the limit has passed) is stored as a real inquiry.
+    inquiry.submission_token = None if rate_limited else form.submission_token
+    inquiry.status = Inquiry.Status.SPAM if spam_reason else Inquiry.Status.NEW
+    inquiry.spam_reason = spam_reason[: _field_length("spam_reason")]
+    if has_crisis_language(inquiry.message):
+        inquiry.priority = Inquiry.Priority.URGENT
+    page = published_page_at(request.GET.get("from", ""))
+    if page is not None:
+        inquiry.source_page = page
+        inquiry.source_path = page.path
+    inquiry.referrer = referrer_from(request)
+    for name in UTM_FIELDS:
+        setattr(inquiry, name, clean_metadata(request.GET.get(name), _field_length(name)))
+    inquiry.ip_hash = hash_ip(client_ip(request))
+    inquiry.user_agent = clean_metadata(
+        request.META.get("HTTP_USER_AGENT"), _field_length("user_agent")
+    )
+
+    try:
+        with transaction.atomic():
+            inquiry.save(force_insert=True)
+            inquiry.record_event(
+                InquiryEvent.Kind.CREATED,
+                message=_created_message(inquiry),
+                data={
+                    "via": "website form",
+                    "urgent": inquiry.is_urgent,
+                    "spam_reason": inquiry.spam_reason,
+                },
+            )
+            notifications = _queue_notifications(inquiry, now=now)
+            if notifications:
+                transaction.on_commit(lambda: send_notifications(notifications), robust=True)
+    except IntegrityError:
+        # The same form sent twice (a double tap, a retried request): the unique
+        # token stopped the second copy; answer as the first one was answered.
+        existing = (
+            Inquiry.objects.filter(submission_token=inquiry.submission_token).first()
+            if inquiry.submission_token
+            else None
+        )
+        if existing is None:
+            raise
+        return existing, False
+    return inquiry, True
+
+
+def _created_message(inquiry):
+    parts = ["Received through the website form"]
+    if inquiry.is_urgent:
+        parts.append("marked urgent: crisis language in the message")
+    if inquiry.spam_reason:
+        parts.append(f"held as spam: {inquiry.spam_reason}")
+    return "; ".join(parts)
+
+
+def _queue_notifications(inquiry, *, now):
+    """The emails to send after commit. Spam sends none; with no intake addresses
+    configured there is no intake email to queue (the inquiry is in the admin queue)."""
+    if inquiry.status == Inquiry.Status.SPAM:
+        return []
+    kinds = [Notification.Kind.ACKNOWLEDGEMENT]
+    if settings.INTAKE_NOTIFY_EMAILS:
+        kinds.insert(0, Notification.Kind.INTAKE)
+    else:
+        logger.warning("INTAKE_NOTIFY_EMAILS is empty: no intake email for %s", inquiry.reference)
+    return Notification.objects.bulk_create(
+        [
+            Notification(inquiry=inquiry, kind=kind, next_attempt_at=now + SEND_LEASE)
+            for kind in kinds
+        ]
+    )
+
+
+def send_notification(notification):
+    """Send one email and record the outcome on it; never raises for a failed send."""
+    try:
+        SENDERS[notification.kind](notification.inquiry)
+    except Exception as error:  # any failure (SMTP, DNS, templates) is recorded and retried
+        logger.warning(
+            "%s for %s failed: %s",
+            notification.get_kind_display(),
+            notification.inquiry.reference,
+            type(error).__name__,
+        )
+        notification.mark_failed(error)
+        return False
+    notification.mark_sent()
+    return True
+
+
+def send_notifications(notifications):
+    for notification in notifications:
+        send_notification(notification)
+
+
+def send_due_notifications(*, limit=100):
+    """Send pending emails whose time has come, each exactly once even with several
+    runs at the same time: each is locked while it is sent, and others skip it."""
+    sent = failed = 0
+    for _ in range(limit):
+        with transaction.atomic():
+            notification = (
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("inquiry")
+                .filter(state=Notification.State.PENDING, next_attempt_at__lte=timezone.now())
+                .order_by("next_attempt_at", "pk")
+                .first()
+            )
+            if notification is None:
+                break
+            if send_notification(notification):
+                sent += 1
+            else:
+                failed += 1
+    return sent, failed

@@ -1,0 +1,104 @@
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_safe
+
+from clinic.context_processors import clinic_details
+from clinic.net import client_ip, hash_ip
+from inquiries.forms import InquiryForm
+from inquiries.services import referrer_from, submit_inquiry
+from inquiries.spam import check_rate_limit
+
+logger = logging.getLogger(__name__)
+
+FORM_TEMPLATE = "inquiries/inquiry_form.html"
+THANKS_SALT = "inquiries.thanks"
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "POST"])
+def inquiry_create(request):
+    try:
+        if request.method == "POST":
+            return _receive(request, InquiryForm(request.POST))
+        return _render_form(request, InquiryForm())
+    except (OperationalError, InterfaceError):
+        # Never a traceback: keep what the patient typed and offer the phone instead.
+        logger.exception("Inquiry form: database unavailable")
+        return _database_down(request)
+
+
+def _receive(request, form):
+    if not form.is_valid():
+        return _render_form(request, form)
+    rate = check_rate_limit(hash_ip(client_ip(request)))
+    if rate.limited:
+        # Kept as spam (up to a cap, so a flood cannot fill the database) and answered
+        # with the form as typed, so a real person loses nothing and can call us.
+        if rate.keep:
+            submit_inquiry(form=form, request=request, rate_limited=True)
+        else:
+            logger.warning("Inquiry rate limit: submission %d in the window not kept", rate.count)
+        response = _render_form(request, form, status=429, rate_limited=True)
+        response["Retry-After"] = str(settings.INQUIRY_RATE_WINDOW_SECONDS)
+        return response
+    inquiry, _created = submit_inquiry(form=form, request=request)
+    # 303 See Other: the browser follows with a GET, so a refresh cannot resubmit.
+    response = HttpResponseRedirect(thanks_url(inquiry))
+    response.status_code = 303
+    return response
+
+
+def _form_context(request, form, **extra):
+    return {
+        "form": form,
+        "action": request.get_full_path(),
+        "referrer": referrer_from(request),
+        "retry_minutes": max(1, settings.INQUIRY_RATE_WINDOW_SECONDS // 60),
+        **extra,
+    }
+
+
+def _render_form(request, form, *, status=200, **extra):
+    return render(request, FORM_TEMPLATE, _form_context(request, form, **extra), status=status)
+
+
+def _database_down(request):
+    """The form as typed, rendered from settings alone (no context processors, which
+    may query the database), with a 503 and the clinic's phone number."""
+    form = InquiryForm(request.POST) if request.method == "POST" else InquiryForm()
+    form.keep_input_without_database()
+    context = {
+        **clinic_details(),
+        **_form_context(request, form, database_down=True),
+        "csrf_token": get_token(request),
+    }
+    response = HttpResponse(loader.get_template(FORM_TEMPLATE).render(context), status=503)
+    response["Retry-After"] = "120"
+    return response
+
+
+def thanks_url(inquiry):
+    """The thank-you page for this inquiry: its reference signed, nothing else."""
+    signed = signing.Signer(salt=THANKS_SALT).sign(inquiry.reference)
+    return f"{reverse('inquiries:thanks')}?ref={signed}"
+
+
+@require_safe
+@never_cache
+def inquiry_thanks(request):
+    try:
+        reference = signing.Signer(salt=THANKS_SALT).unsign(request.GET.get("ref", ""))
+    except signing.BadSignature:
+        reference = ""
+    return render(request, "inquiries/inquiry_thanks.html", {"reference": reference})

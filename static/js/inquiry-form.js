@@ -1,0 +1,64 @@
+// The inquiry form's small helpers. The form works fully without them.
+// 1. With errors, move focus to the summary so keyboard and screen-reader users hear it.
+// 2. A live character counter for the message, announced politely after typing pauses.
+(function () {
+  "use strict";
+
+  function focusErrorSummary() {
+    var summary = document.getElementById("error-summary");
+    if (summary) {
+      summary.focus();
+    }
+  }
+
+  function describe(count, max) {
+    var left = max - count;
+    if (left >= 0) {
+      return left.toLocaleString("en-US") + " of " + max.toLocaleString("en-US") + " characters left";
+    }
+    return (-left).toLocaleString("en-US") + " characters too many";
+  }
+
+  function setUpCounter() {
+    var textarea = document.getElementById("id_message");
+    if (!textarea) {
+      return;
+    }
+    var max = parseInt(textarea.getAttribute("data-max-length"), 10);
+    if (!max) {
+      return;
+    }
+    var visible = document.createElement("div");
+    visible.id = "id_message_counter";
+    visible.className = "form-text inquiry-counter";
+    var live = document.createElement("div");
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    textarea.insertAdjacentElement("afterend", visible);
+    visible.insertAdjacentElement("afterend", live);
+
+    var described = textarea.getAttribute("aria-describedby");
+    textarea.setAttribute("aria-describedby", (described ? described + " " : "") + visible.id);
+
+    var timer = null;
+    function show() {
+      // Count line breaks as one character each, as the server does.
+      var count = textarea.value.replace(/\r\n/g, "\n").length;
+      visible.textContent = describe(count, max);
+      visible.classList.toggle("inquiry-counter--over", count > max);
+    }
+    textarea.addEventListener("input", function () {
+      show();
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        live.textContent = visible.textContent;
+      }, 1000);
+    });
+    show();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary();
+    setUpCounter();
+  });
+})();
