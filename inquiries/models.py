@@ -259,6 +259,21 @@ class Inquiry(models.Model):
         )
         return True
 
+    @transaction.atomic
+    def update_details(self, fields, *, actor=None):
+        """Save contact details already set on the instance; the event names the fields."""
+        if not fields:
+            return False
+        self.save(update_fields=[*fields, "updated_at"])
+        labels = [str(self._meta.get_field(name).verbose_name) for name in fields]
+        self.record_event(
+            InquiryEvent.Kind.UPDATED,
+            actor=actor,
+            message="Changed " + ", ".join(labels),
+            data={"fields": list(fields)},
+        )
+        return True
+
     def add_note(self, text, *, actor):
         return self.record_event(InquiryEvent.Kind.NOTE, actor=actor, message=text)
 
