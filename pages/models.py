@@ -160,10 +160,14 @@ class Page(models.Model):
             PageRedirect.objects.filter(old_path=self.path).delete()
             if old_path and old_path != self.path:
                 self._moved_from(old_path)
-        self._stored = {field.attname: getattr(self, field.attname) for field in self._meta.fields}
+        self._remember_stored()
 
     def get_absolute_url(self):
         return self.path
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._remember_stored()
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -201,6 +205,10 @@ class Page(models.Model):
     def build_path(self):
         prefix = self.parent.path if self.parent_id else "/"
         return f"{prefix}{self.slug}/"
+
+    def _remember_stored(self):
+        """What the row holds now: later saves compare against it."""
+        self._stored = {field.attname: getattr(self, field.attname) for field in self._meta.fields}
 
     def _stored_value(self, name):
         return getattr(self, "_stored", {}).get(name)
@@ -240,6 +248,7 @@ class Page(models.Model):
         return False
 
     def _path_clash(self):
+        # Paths nest, so when this address is free, so are those of the sub-pages it takes along.
         new_path = self.build_path()
         taken = Page.objects.filter(path=new_path).exclude(pk=self.pk).first()
         if taken:
@@ -247,19 +256,6 @@ class Page(models.Model):
                 f"The address {new_path} is already used by the page “{taken.title}”. "
                 "Choose another slug or parent."
             )
-        old_path = self._stored_value("path")
-        if self.pk and old_path and old_path != new_path:
-            # Moving a section moves its sub-pages: their new addresses must be free too.
-            subtree = Page.objects.filter(path__startswith=old_path)
-            moved = [
-                new_path + path[len(old_path) :] for path in subtree.values_list("path", flat=True)
-            ]
-            clash = Page.objects.filter(path__in=moved).exclude(path__startswith=old_path).first()
-            if clash:
-                return (
-                    f"Moving this page would give one of its sub-pages the address "
-                    f"{clash.path}, which the page “{clash.title}” already uses."
-                )
         return None
 
     def _moved_from(self, old_path):
