@@ -1,0 +1,26 @@
+"""The two staff roles, as groups. Migration 0007 creates them with their permissions;
+the post_migrate hook here gives "Content editors" the permissions of pages models that
+were added after that migration ran.
+"""
+
+INTAKE_STAFF = "Intake staff"
+CONTENT_EDITORS = "Content editors"
+
+EXPORT_PERMISSION = "inquiries.export_inquiry"
+# Content editors hold every permission of every model in these apps.
+CONTENT_EDITOR_APPS = ["pages"]
+
+
+def sync_content_editors(sender, apps, using="default", **kwargs):
+    """post_migrate: grant permissions of pages models added since the roles migration."""
+    try:
+        Group = apps.get_model("auth", "Group")
+        Permission = apps.get_model("auth", "Permission")
+    except LookupError:
+        return
+    group = Group.objects.using(using).filter(name=CONTENT_EDITORS).first()
+    if group is None:
+        return  # the roles migration has not run (or the group was removed on purpose)
+    group.permissions.add(
+        *Permission.objects.using(using).filter(content_type__app_label__in=CONTENT_EDITOR_APPS)
+    )
