@@ -1,0 +1,188 @@
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from pages.cache import GENERATION_KEY, current_generation, response_key
+from pages.models import FAQ, Page
+from tests.pages.factories import make_page
+
+PUBLIC_PATHS = ["/", "/treatments/", "/treatments/ketamine-for-ptsd/"]
+
+
+def queries_for(client, path, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, headers=headers)
+    return response, len(queries)
+
+
+@pytest.mark.parametrize("path", [*PUBLIC_PATHS, "/no-such-page/", "/sitemap.xml", "/robots.txt"])
+def test_public_pages_set_no_cookies_and_do_not_vary_on_cookie(client, article, path):
+    for _ in range(2):  # the miss that fills the cache, then the hit
+        response = client.get(path)
+
+        assert not response.cookies
+        assert "Set-Cookie" not in response.headers
+        assert "Cookie" not in response.get("Vary", "")
+
+
+@pytest.mark.parametrize("path", PUBLIC_PATHS)
+def test_public_pages_send_etag_and_cache_control(client, article, path):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert response["ETag"].startswith('"')
+    assert response["Cache-Control"] == "public, max-age=0, must-revalidate"
+
+
+@pytest.mark.parametrize("path", PUBLIC_PATHS)
+def test_revalidation_with_if_none_match_gets_304_without_queries(client, article, path):
+    etag = client.get(path)["ETag"]
+
+    response, query_count = queries_for(client, path, if_none_match=etag)
+
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+    assert query_count == 0
+
+
+def test_weak_etag_from_a_compressing_proxy_still_revalidates(client, article):
+    etag = client.get(article.path)["ETag"]
+
+    response = client.get(article.path, headers={"if-none-match": f'W/{etag}, "other"'})
+
+    assert response.status_code == 304
+
+
+def test_stale_etag_gets_the_full_page(client, article):
+    etag = client.get(article.path)["ETag"]
+    article.title = "Ketamine and PTSD"
+    article.save()
+
+    response = client.get(article.path, headers={"if-none-match": etag})
+
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    assert "Ketamine and PTSD" in response.content.decode()
+
+
+def test_cached_hit_costs_no_database_query(client, article):
+    first, first_queries = queries_for(client, article.path)
+    second, second_queries = queries_for(client, article.path)
+
+    assert first_queries > 0
+    assert second_queries == 0
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+
+
+def test_saved_page_is_fresh_on_the_very_next_request(client, article):
+    client.get(article.path)
+    client.get("/")
+
+    article.summary = "A brand-new summary."
+    article.save()
+
+    assert "A brand-new summary." in client.get(article.path).content.decode()
+    assert "A brand-new summary." in client.get("/").content.decode()
+
+
+def test_publishing_shows_the_page_on_the_next_request(client, section):
+    draft = make_page(title="Newly published", slug="new", parent=section, status="draft")
+    assert client.get(draft.path).status_code == 404
+    assert "Newly published" not in client.get("/").content.decode()
+
+    draft.publish()
+
+    assert client.get(draft.path).status_code == 200
+    assert "Newly published" in client.get("/").content.decode()
+
+
+def test_unpublishing_hides_the_page_on_the_next_request(client, article):
+    assert client.get(article.path).status_code == 200
+    assert article.path in client.get("/").content.decode()
+
+    article.unpublish()
+
+    assert client.get(article.path).status_code == 404
+    assert article.path not in client.get("/").content.decode()
+
+
+def test_faq_edit_shows_on_the_next_request(client, article):
+    client.get(article.path)
+    faq = FAQ.objects.get(page=article)
+
+    faq.question = "Does it hurt?"
+    faq.save()
+
+    assert "Does it hurt?" in client.get(article.path).content.decode()
+
+
+def test_faq_delete_shows_on_the_next_request(client, article):
+    client.get(article.path)
+
+    FAQ.objects.get(page=article).delete()
+
+    assert "Is it safe?" not in client.get(article.path).content.decode()
+
+
+def test_navigation_change_on_another_page_refreshes_every_cached_page(client, article):
+    client.get(article.path)
+    other = make_page(title="Your first visit", slug="first-visit")
+
+    other.show_in_navigation = True
+    other.save()
+
+    assert '<a href="/first-visit/"' in client.get(article.path).content.decode()
+
+
+def test_staff_are_never_served_a_cached_page(client, admin_client, article):
+    client.get(article.path)
+    # A change that skips the signals: the anonymous cache keeps the old title...
+    Page.objects.filter(pk=article.pk).update(title="Changed behind the cache")
+    assert "Changed behind the cache" not in client.get(article.path).content.decode()
+
+    response = admin_client.get(article.path)
+
+    # ...while staff always see the database.
+    assert "Changed behind the cache" in response.content.decode()
+    assert "private" in response["Cache-Control"]
+
+
+def test_staff_never_populate_the_cache(admin_client, client, article):
+    admin_client.get(article.path)
+    generation, _ = current_generation()
+
+    assert cache.get(response_key(generation, article.path)) is None
+    _, query_count = queries_for(client, article.path)
+    assert query_count > 0
+
+
+def test_cache_flush_starts_a_new_generation_so_old_etags_never_match(client, article):
+    etag = client.get(article.path)["ETag"]
+
+    cache.delete(GENERATION_KEY)
+
+    assert client.get(article.path, headers={"if-none-match": etag}).status_code == 200
+
+
+def test_entries_expire_by_the_next_scheduled_publish(client, section, travel):
+    make_page(
+        title="Later",
+        slug="later",
+        parent=section,
+        publish_at=timezone.now() + timedelta(seconds=90),
+    )
+    client.get("/")
+    generation, next_publish = current_generation()
+    key = response_key(generation, "/")
+    assert cache.get(key) is not None
+
+    travel(91)
+
+    assert cache.get(key) is None
+    assert "Later" in client.get("/").content.decode()
