@@ -267,6 +267,13 @@ class InquiryForm(forms.ModelForm):
             "form_token",
         )
 
+    def _get_validation_exclusions(self):
+        # The topic field has already fetched the topic; model validation would only
+        # ask the database again whether it exists.
+        exclude = super()._get_validation_exclusions()
+        exclude.add("topic")
+        return exclude
+
     def clean(self):
         cleaned_data = super().clean()
         needs_phone = cleaned_data.get("contact_method") in (

