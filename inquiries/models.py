@@ -13,6 +13,8 @@ from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from inquiries.business_days import subtract_business_days
+
 
 class Topic(models.Model):
     """A topic of interest shown on the form; staff edit the list in the admin."""
@@ -37,6 +39,21 @@ class InquiryQuerySet(models.QuerySet):
 
     def urgent_first(self):
         return self.order_by("priority", "created_at")
+
+    def waiting_too_long(self, now=None):
+        """Open, never contacted, and submitted more than one business day ago."""
+        return self.open().filter(_waiting_too_long(now or timezone.now()))
+
+    def overdue(self, now=None):
+        """Open, and waiting too long for first contact or past its follow-up date."""
+        now = now or timezone.now()
+        missed = models.Q(follow_up_on__lt=timezone.localdate(now))
+        return self.open().filter(_waiting_too_long(now) | missed)
+
+
+def _waiting_too_long(now):
+    cutoff = subtract_business_days(now, 1)
+    return models.Q(first_contacted_at__isnull=True, created_at__lt=cutoff)
 
 
 class Inquiry(models.Model):
