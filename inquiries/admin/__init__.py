@@ -1,0 +1,36 @@
+"""The intake CRM in the Django admin (see queue.py), and the small admins beside it."""
+
+from django.contrib import admin
+
+from inquiries.admin.queue import InquiryAdmin
+from inquiries.models import Inquiry, RetentionRun, Topic
+
+admin.site.register(Inquiry, InquiryAdmin)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    ordering = ["order", "name"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Topics are PROTECTed by their inquiries; retire one with "is active" instead.
+        return False
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(admin.ModelAdmin):
+    """The audit trail of purge_inquiries: read-only."""
+
+    list_display = ["ran_at", "mode", "older_than_days", "cutoff", "inquiry_count", "run_by"]
+    date_hierarchy = "ran_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

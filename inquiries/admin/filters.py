@@ -1,0 +1,82 @@
+"""The queue's list filters. "Open" is the default view, as in djangoproject's members admin."""
+
+from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
+
+from inquiries.models import Inquiry
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Open inquiries unless asked otherwise; a search looks through all of them, because a
+    patient calling back may have been closed as "No response"."""
+
+    title = "status"
+    parameter_name = "status"
+    OPEN = "open"
+    ALL = "all"
+
+    def __init__(self, request, params, model, model_admin):
+        self.searching = bool(request.GET.get(SEARCH_VAR, "").strip())
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return [(self.OPEN, "Open"), *Inquiry.Status.choices, (self.ALL, "All")]
+
+    @property
+    def effective_value(self):
+        value = self.value()
+        if value is None:
+            return self.ALL if self.searching else self.OPEN
+        return value
+
+    def queryset(self, request, queryset):
+        value = self.effective_value
+        if value == self.OPEN:
+            return queryset.open()
+        if value in Inquiry.Status.values:
+            return queryset.filter(status=value)
+        return queryset
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.effective_value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = "assigned to"
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", "Me"), ("none", "Nobody (unassigned)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assignee=request.user)
+        if self.value() == "none":
+            return queryset.filter(assignee__isnull=True)
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "overdue"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Overdue (follow-up missed or waiting > 1 business day)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.overdue()
+        return queryset
+
+
+class SourcePageFilter(admin.RelatedFieldListFilter):
+    """Every page (a short list), not RelatedOnly: that would scan all inquiries for it."""
+
+    @property
+    def include_empty_choice(self):
+        return True

@@ -1,0 +1,154 @@
+"""Small forms on the inquiry's page; each one calls one verb method of the model."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from inquiries.models import Inquiry
+from inquiries.search import normalise_phone
+
+
+def staff_who_work_inquiries():
+    """Active staff who may change inquiries (through a group, directly, or as superuser)."""
+    can_change = Q(
+        groups__permissions__codename="change_inquiry",
+        groups__permissions__content_type__app_label="inquiries",
+    ) | Q(
+        user_permissions__codename="change_inquiry",
+        user_permissions__content_type__app_label="inquiries",
+    )
+    users = get_user_model().objects.filter(is_active=True, is_staff=True)
+    return users.filter(Q(is_superuser=True) | can_change).distinct().order_by("username")
+
+
+class InquiryDetailsForm(forms.ModelForm):
+    """The admin's main form: contact details only. Pipeline fields change through the
+    action forms below, so every change lands on the timeline."""
+
+    class Meta:
+        model = Inquiry
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "contact_method",
+            "best_time",
+            "topic",
+        ]
+
+    def clean_email(self):
+        local, _, domain = self.cleaned_data["email"].strip().rpartition("@")
+        return f"{local}@{domain.lower()}"
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if not phone:
+            return ""
+        normalised = normalise_phone(phone)
+        if normalised is None:
+            raise forms.ValidationError("Enter a phone number such as (555) 010-0100.")
+        return normalised
+
+
+class InquiryActionForm(forms.Form):
+    """Base: bound to one inquiry; `apply(actor)` calls the verb and returns a message."""
+
+    def __init__(self, *args, inquiry, **kwargs):
+        self.inquiry = inquiry
+        super().__init__(*args, **kwargs)
+
+
+class StatusForm(InquiryActionForm):
+    status = forms.ChoiceField(label="Move to")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = Inquiry.ALLOWED_TRANSITIONS[Inquiry.Status(self.inquiry.status)]
+        # In pipeline order, not set order.
+        self.fields["status"].choices = [
+            (value, label) for value, label in Inquiry.Status.choices if value in allowed
+        ]
+
+    def apply(self, actor):
+        status = Inquiry.Status(self.cleaned_data["status"])
+        self.inquiry.transition_to(status, actor=actor)
+        return f"{self.inquiry.reference} moved to {status.label}."
+
+
+class AssignForm(InquiryActionForm):
+    assignee = forms.ModelChoiceField(
+        queryset=None, required=False, label="Assign to", empty_label="Nobody (unassign)"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff_who_work_inquiries()
+        self.fields["assignee"].initial = self.inquiry.assignee_id
+
+    def apply(self, actor):
+        user = self.cleaned_data["assignee"]
+        if not self.inquiry.assign(user, actor=actor):
+            return f"{self.inquiry.reference} was already assigned that way."
+        who = user.get_username() if user else "nobody"
+        return f"{self.inquiry.reference} assigned to {who}."
+
+
+class PriorityForm(InquiryActionForm):
+    priority = forms.TypedChoiceField(
+        choices=Inquiry.Priority.choices, coerce=int, label="Priority"
+    )
+    reason = forms.CharField(max_length=200, required=False, label="Reason (optional)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].initial = self.inquiry.priority
+
+    def apply(self, actor):
+        priority = Inquiry.Priority(self.cleaned_data["priority"])
+        if not self.inquiry.set_priority(priority, actor=actor, reason=self.cleaned_data["reason"]):
+            return f"{self.inquiry.reference} already has {priority.label} priority."
+        return f"{self.inquiry.reference} priority set to {priority.label}."
+
+
+class FollowUpForm(InquiryActionForm):
+    follow_up_on = forms.DateField(
+        required=False,
+        label="Follow up on",
+        help_text="Leave empty to clear the follow-up.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["follow_up_on"].initial = self.inquiry.follow_up_on
+
+    def apply(self, actor):
+        on_date = self.cleaned_data["follow_up_on"]
+        if not self.inquiry.set_follow_up(on_date, actor=actor):
+            return f"{self.inquiry.reference}'s follow-up is unchanged."
+        if on_date is None:
+            return f"{self.inquiry.reference}'s follow-up cleared."
+        return f"{self.inquiry.reference}: follow up on {on_date:%b %d, %Y}."
+
+
+class NoteForm(InquiryActionForm):
+    text = forms.CharField(
+        label="Note", max_length=4000, widget=forms.Textarea(attrs={"rows": 3, "cols": 40})
+    )
+
+    def apply(self, actor):
+        self.inquiry.add_note(self.cleaned_data["text"], actor=actor)
+        return f"Note added to {self.inquiry.reference}."
+
+
+class CallForm(InquiryActionForm):
+    summary = forms.CharField(
+        label="What happened on the call",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 40}),
+    )
+
+    def apply(self, actor):
+        self.inquiry.log_call(self.cleaned_data["summary"], actor=actor)
+        return f"Call logged on {self.inquiry.reference}."
