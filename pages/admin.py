@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
@@ -16,6 +17,8 @@ class ReferenceInline(admin.TabularInline):
     model = Reference
     extra = 0
     fields = ("citation", "url", "order")
+    # A typed "doi.org/..." becomes https://doi.org/... (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ReviewFilter(admin.SimpleListFilter):

@@ -7,7 +7,9 @@ class PagesConfig(AppConfig):
     verbose_name = "Educational pages"
 
     def ready(self):
-        from pages.cache import content_changed
+        from django.test.signals import setting_changed
+
+        from pages.cache import content_changed, settings_changed
         from pages.models import FAQ, Page, Reference
 
         # Any change to what a public page shows invalidates the whole-page cache,
@@ -19,3 +21,4 @@ class PagesConfig(AppConfig):
             post_delete.connect(
                 content_changed, sender=model, dispatch_uid=f"pages-cache-delete-{model.__name__}"
             )
+        setting_changed.connect(settings_changed, dispatch_uid="pages-cache-settings")

@@ -18,7 +18,9 @@ session or the CSRF token, so public responses carry no Set-Cookie and no Vary: 
 import hashlib
 import secrets
 import time
+from functools import cache as memoize
 from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -87,12 +89,45 @@ def _digest(text):
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
+RENDERING_SETTINGS = ("CLINIC_NAME", "CLINIC_PHONE", "CLINIC_EMAIL", "CLINIC_ADDRESS", "SITE_URL")
+
+
+@memoize
+def release():
+    """A fingerprint of what shapes the HTML besides the content: templates, this app's
+    code, the static manifest and the clinic's settings. A deploy that changes any of them
+    starts afresh, and servers on different releases never share entries."""
+    fingerprint = hashlib.blake2b(digest_size=8)
+    for name in RENDERING_SETTINGS:
+        fingerprint.update(repr(getattr(settings, name, "")).encode())
+    sources = [Path(directory) for template in settings.TEMPLATES for directory in template["DIRS"]]
+    sources.append(Path(__file__).resolve().parent)
+    files = sorted(
+        path
+        for source in sources
+        for pattern in ("*.html", "*.py")
+        for path in source.rglob(pattern)
+        if "migrations" not in path.parts
+    )
+    files.append(Path(settings.STATIC_ROOT or ".") / "staticfiles.json")
+    for path in files:
+        if path.is_file():
+            fingerprint.update(str(path).encode())
+            fingerprint.update(path.read_bytes())
+    return fingerprint.hexdigest()
+
+
+def settings_changed(**kwargs):
+    """Tests change settings at run time; a deploy restarts the processes instead."""
+    release.cache_clear()
+
+
 def response_key(generation, path):
-    return f"pages:response:{generation}:{_digest(path)}"
+    return f"pages:response:{release()}:{generation}:{_digest(path)}"
 
 
 def make_etag(generation, path):
-    return f'"{_digest(f"{generation}:{path}")}"'
+    return f'"{_digest(f"{release()}:{generation}:{path}")}"'
 
 
 def _timeout(next_publish):

@@ -1,0 +1,55 @@
+import re
+
+from django.core.management import call_command
+
+from pages.models import FAQ, Page, PageRedirect, Reference
+
+
+def snapshot():
+    return {
+        "pages": dict(Page.objects.values_list("path", "updated_at")),
+        "faqs": FAQ.objects.count(),
+        "references": Reference.objects.count(),
+        "redirects": PageRedirect.objects.count(),
+    }
+
+
+def test_load_demo_content_is_idempotent(db):
+    call_command("load_demo_content", verbosity=0)
+    first = snapshot()
+
+    call_command("load_demo_content", verbosity=0)
+
+    assert snapshot() == first
+    assert len(first["pages"]) >= 6
+
+
+def test_demo_content_has_sections_navigation_and_the_ptsd_article(client, db):
+    call_command("load_demo_content", verbosity=0)
+
+    assert {"/treatments/", "/conditions/"} <= set(
+        Page.objects.published().values_list("path", flat=True)
+    )
+    assert Page.objects.in_navigation().count() >= 2
+    assert Page.objects.filter(parent__path="/treatments/").count() >= 3
+
+    html = client.get("/treatments/ketamine-for-ptsd/").content.decode()
+    body = html[html.index('<div class="page-body">') : html.index('<section class="page-faqs"')]
+    # The CTA sits mid-body; the crisis lines sit next to the suicide passage.
+    assert (
+        body.index("Traditional therapies")
+        < body.index("Talk to our team")
+        < body.index("How ketamine may help")
+    )
+    assert 0 < body.index("tel:988") - body.index("thoughts of suicide") < 800
+    for fact in ("46%", "62%", "NMDA", "BDNF", "glutamate", "Spravato", "VA"):
+        assert fact in body
+    assert "Daytryp Health" in body  # the 46%/62% figures are attributed
+    assert len(re.findall(r'<details class="page-faq">', html)) >= 3
+    assert "doi.org/10.1001/jamapsychiatry.2014.62" in html
+
+
+def test_every_demo_summary_fits_the_meta_description_limit(db):
+    call_command("load_demo_content", verbosity=0)
+
+    assert all(len(summary) <= 160 for summary in Page.objects.values_list("summary", flat=True))
