@@ -1,0 +1,238 @@
+"""Fake inquiries in bulk, for measuring the admin at scale. Never real people: every
+address is at an example.* domain (RFC 2606) and every phone number is a 555-01xx one."""
+
+import csv
+import io
+import random
+import sys
+import time
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from inquiries.models import Inquiry, Topic
+
+BATCH_SIZE = 10_000
+GENERATED_AGENT = "generate_inquiries"
+FIRST_NAMES = (  # noqa: SIM905 (word lists read better as prose)
+    "James Mary John Patricia Robert Jennifer Michael Linda David Elizabeth William Barbara "
+    "Richard Susan Joseph Jessica Thomas Sarah Christopher Karen Charles Lisa Daniel Nancy "
+    "Matthew Betty Anthony Sandra Mark Margaret Donald Ashley Steven Kimberly Andrew Emily "
+    "Paul Donna Joshua Michelle Kenneth Carol Kevin Amanda Brian Melissa George Deborah "
+    "Timothy Stephanie Ronald Rebecca Jason Laura Edward Helen Jeffrey Sharon Ryan Cynthia "
+    "Jacob Kathleen Gary Amy Nicholas Angela Eric Shirley Jonathan Anna Stephen Ruth Larry "
+    "Brenda Justin Pamela Scott Nicole Brandon Katherine Benjamin Samantha Samuel Christine "
+    "Gregory Emma Alexander Catherine Frank Debra Patrick Virginia Raymond Rachel Jack Carolyn "
+    "Dennis Janet Jerry Maria Tyler Heather Aaron Diane Jose Julie Adam Joyce Nathan Victoria "
+    "Henry Kelly Douglas Christina Zachary Lauren Peter Joan Kyle Evelyn Ethan Olivia Walter "
+    "Judith Noah Megan Jeremy Cheryl Christian Martha Keith Andrea Roger Frances Terry Hannah "
+    "Austin Jacqueline Sean Ann Gerald Gloria Carl Jean Harold Kathryn Dylan Alice Arthur "
+    "Teresa Lawrence Sara Jordan Janice Jesse Doris Bryan Madison Billy Julia Bruce Grace "
+    "Gabriel Judy Joe Abigail Logan Marie Alan Denise Juan Beverly Albert Amber Willie Theresa "
+    "Elijah Marilyn Wayne Danielle Randy Diana Vincent Brittany Mason Natalie Roy Sophia "
+    "Ralph Rose Bobby Isabella Russell Alexis Bradley Kayla Philip Charlotte Eugene Aisha "
+    "Wei Mei Hiroshi Yuki Priya Arjun Fatima Omar Sofia Mateo Lucia Diego Chloe Liam Ava"
+).split()
+LAST_NAMES = (  # noqa: SIM905
+    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez "
+    "Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson "
+    "White Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott "
+    "Torres Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter "
+    "Roberts Gomez Phillips Evans Turner Diaz Parker Cruz Edwards Collins Reyes Stewart Morris "
+    "Morales Murphy Cook Rogers Gutierrez Ortiz Morgan Cooper Peterson Bailey Reed Kelly "
+    "Howard Ramos Kim Cox Ward Richardson Watson Brooks Chavez Wood James Bennett Gray Mendoza "
+    "Ruiz Hughes Price Alvarez Castillo Sanders Patel Myers Long Ross Foster Jimenez Powell "
+    "Jenkins Perry Russell Sullivan Bell Coleman Butler Henderson Barnes Gonzales Fisher "
+    "Vasquez Simmons Romero Jordan Patterson Alexander Hamilton Graham Reynolds Griffin Wallace "
+    "Moreno West Cole Hayes Bryant Herrera Gibson Ellis Tran Medina Aguilar Stevens Murray "
+    "Ford Castro Marshall Owens Harrison Fernandez McDonald Woods Washington Kennedy Wells "
+    "Vargas Henry Chen Freeman Webb Tucker Guzman Burns Crawford Olson Simpson Porter Hunter"
+).split()
+DOMAINS = ["example.com", "example.org", "example.net"]
+AREA_CODES = ["202", "212", "213", "305", "312", "415", "503", "512", "617", "646", "718", "919"]
+SOURCE_PATHS = [
+    "/treatments/ketamine-for-ptsd/",
+    "/treatments/ketamine-for-depression/",
+    "/treatments/ketamine-for-anxiety/",
+    "/treatments/chronic-pain/",
+    "/about/what-to-expect/",
+    "/about/cost-and-insurance/",
+    "",
+]
+MESSAGES = [
+    "I'd like to know whether ketamine therapy could help me.",
+    "My doctor suggested I look into this. What are the next steps?",
+    "Do you take insurance? I'd like to book a consultation.",
+    "I have tried several medications without much success.",
+    "Could someone call me about availability in the evenings?",
+    "",
+]
+# (status, weight) for inquiries older than two weeks and for recent ones
+SETTLED = [
+    ("patient", 18),
+    ("not_a_fit", 22),
+    ("no_response", 32),
+    ("spam", 12),
+    ("contacted", 6),
+    ("consultation", 5),
+    ("new", 5),
+]
+RECENT = [("new", 45), ("contacted", 25), ("consultation", 12), ("spam", 8), ("not_a_fit", 10)]
+PRIORITIES = [(1, 3), (2, 12), (3, 85)]
+COLUMNS = [
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "contact_method",
+    "best_time",
+    "topic_id",
+    "message",
+    "consent_text",
+    "consent_version",
+    "consent_given_at",
+    "source_page_id",
+    "source_path",
+    "referrer",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "ip_hash",
+    "user_agent",
+    "spam_reason",
+    "status",
+    "priority",
+    "follow_up_on",
+    "first_contacted_at",
+    "closed_at",
+    "created_at",
+    "updated_at",
+]
+
+
+def _weighted(pairs):
+    values, weights = zip(*pairs, strict=True)
+    return list(values), list(weights)
+
+
+class Command(BaseCommand):
+    help = (
+        "Create N fake inquiries (example.* addresses, 555-01xx phones) spread over the "
+        "last year, for measuring the admin queue. COPY on PostgreSQL, else bulk inserts."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("count", type=int, help="How many inquiries to create.")
+        parser.add_argument("--seed", type=int, default=None, help="Repeatable data.")
+
+    def handle(self, *, count, seed, **options):
+        if count < 1:
+            raise CommandError("COUNT must be at least 1.")
+        topic_ids = list(Topic.objects.values_list("pk", flat=True))
+        if not topic_ids:
+            raise CommandError("No topics exist: run `manage.py migrate` first.")
+        from pages.models import Page  # the pages app's public model
+
+        pages = dict(Page.objects.values_list("path", "pk"))
+        rng = random.Random(seed)  # noqa: S311 (fake data, not secrets)
+        self.statuses = _weighted(SETTLED), _weighted(RECENT)
+        self.priorities = _weighted(PRIORITIES)
+        now = timezone.now()
+        started = time.monotonic()
+        done = 0
+        with transaction.atomic():
+            while done < count:
+                size = min(BATCH_SIZE, count - done)
+                rows = [self._row(rng, now, topic_ids, pages) for _ in range(size)]
+                self._insert(rows)
+                done += size
+                self._progress(done, count, started)
+        sys.stderr.write("\n")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {Inquiry._meta.db_table}")
+        elapsed = time.monotonic() - started
+        self.stdout.write(self.style.SUCCESS(f"Created {count} inquiries in {elapsed:.1f} s."))
+
+    def _row(self, rng, now, topic_ids, pages):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        # Skewed toward recent weeks, like a growing clinic, but reaching back a year.
+        age = timedelta(days=365 * rng.random() ** 1.6, seconds=rng.randrange(86400))
+        created = now - age
+        pool = self.statuses[1] if age < timedelta(days=14) else self.statuses[0]
+        status = rng.choices(*pool)[0]
+        contacted = closed = follow_up = None
+        if status not in ("new", "spam") and not (status == "no_response" and rng.random() < 0.5):
+            contacted = created + timedelta(minutes=rng.randrange(20, 60 * 72))
+            contacted = min(contacted, now)
+        if status in ("patient", "not_a_fit", "no_response", "spam"):
+            closed = min(created + timedelta(days=rng.randrange(1, 40)), now)
+        elif status != "new" and rng.random() < 0.6:
+            follow_up = (now + timedelta(days=rng.randrange(-5, 21))).date()
+        path = rng.choice(SOURCE_PATHS)
+        number = f"+1{rng.choice(AREA_CODES)}55501{rng.randrange(100):02d}"
+        return [
+            first,
+            last,
+            f"{first}.{last}{rng.randrange(1000)}@{rng.choice(DOMAINS)}".lower(),
+            number if rng.random() < 0.8 else "",
+            rng.choice(["email", "phone", "text"]),
+            rng.choice(["", "Mornings", "Evenings", "After 5pm", "Weekdays at lunch"]),
+            rng.choice(topic_ids),
+            rng.choice(MESSAGES),
+            "Generated test data (not a real consent).",
+            "generated",
+            created,
+            pages.get(path),
+            path,
+            "",
+            rng.choice(["", "", "", "newsletter", "google"]),
+            "",
+            "",
+            "",
+            "",
+            "",
+            GENERATED_AGENT,
+            "generated" if status == "spam" else "",
+            status,
+            rng.choices(*self.priorities)[0],
+            follow_up,
+            contacted,
+            closed,
+            created,
+            closed or contacted or created,
+        ]
+
+    def _insert(self, rows):
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            for row in rows:
+                writer.writerow([r"\N" if value is None else value for value in row])
+            buffer.seek(0)
+            table = Inquiry._meta.db_table
+            with connection.cursor() as cursor:
+                # psycopg2's copy_expert: a COPY is an order of magnitude faster than INSERTs.
+                cursor.cursor.copy_expert(
+                    f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+                    buffer,
+                )
+        else:
+            Inquiry.objects.bulk_create(
+                [Inquiry(**dict(zip(COLUMNS, row, strict=True))) for row in rows],
+                batch_size=1000,
+            )
+
+    @staticmethod
+    def _progress(done, total, started):
+        width = 40
+        filled = width * done // total
+        rate = done / max(time.monotonic() - started, 1e-6)
+        sys.stderr.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:,.0f}/s)"
+        )
+        sys.stderr.flush()
