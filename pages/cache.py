@@ -10,9 +10,10 @@ A page scheduled for the future must go live on time with no cron: the cache als
 the next scheduled publish time; the first request after it bumps the generation, and no
 entry is kept longer than the time left until then.
 
-Only anonymous GETs use the cache. A request carrying a session cookie (a signed-in staff
-member) is never served a cached page and never stores one; the views never touch the
-session or the CSRF token, so public responses carry no Set-Cookie and no Vary: Cookie.
+Only anonymous GET and HEAD requests use the cache. A request carrying a session cookie
+(a signed-in staff member) is never served a cached page and never stores one; the views
+never touch the session or the CSRF token, so public responses carry no Set-Cookie and no
+Vary: Cookie.
 """
 
 import hashlib
@@ -161,7 +162,8 @@ def cache_public_page(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method != "GET" or is_signed_in(request):
+        # HEAD shares GET's entry: gunicorn and runserver drop the body.
+        if request.method not in ("GET", "HEAD") or is_signed_in(request):
             response = view(request, *args, **kwargs)
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True, max_age=0, must_revalidate=True)

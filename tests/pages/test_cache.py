@@ -186,3 +186,15 @@ def test_entries_expire_by_the_next_scheduled_publish(client, section, travel):
 
     assert cache.get(key) is None
     assert "Later" in client.get("/").content.decode()
+
+
+def test_head_request_shares_the_get_entry(client, article):
+    etag = client.get(article.path)["ETag"]
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.head(article.path)
+
+    assert response.status_code == 200
+    assert response["ETag"] == etag
+    assert response.content == b""
+    assert len(queries) == 0
