@@ -34,7 +34,9 @@
     var live = document.createElement("div");
     live.className = "visually-hidden";
     live.setAttribute("aria-live", "polite");
-    textarea.insertAdjacentElement("afterend", visible);
+    // After the help text ("Up to 2,000 characters") when there is one.
+    var help = document.getElementById("id_message_helptext");
+    (help || textarea).insertAdjacentElement("afterend", visible);
     visible.insertAdjacentElement("afterend", live);
 
     var described = textarea.getAttribute("aria-describedby");
