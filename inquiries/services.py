@@ -44,8 +44,9 @@ def published_page_at(path):
 
 def referrer_from(request):
     """The page the visitor came from: carried from the form's GET in a hidden field."""
-    value = request.POST.get("referrer") if request.method == "POST" else None
-    if value is None:
+    if request.method == "POST":
+        value = request.POST.get("referrer", "")
+    else:
         value = request.META.get("HTTP_REFERER", "")
     return clean_metadata(value, _field_length("referrer"))
 

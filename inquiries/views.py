@@ -26,7 +26,7 @@ THANKS_SALT = "inquiries.thanks"
 
 @sensitive_post_parameters()
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def inquiry_create(request):
     try:
         if request.method == "POST":

@@ -498,3 +498,17 @@ def test_valid_post_runs_a_fixed_small_number_of_queries(
     assert response.status_code == 303
     assert Notification.objects.count() == 6
     assert Notification.objects.filter(state=Notification.State.SENT).count() == 2
+
+
+def test_post_without_the_referrer_field_records_no_referrer(client, db):
+    data = form_data()
+
+    post(client, data, HTTP_REFERER="http://testserver/get-in-touch/")
+
+    assert Inquiry.objects.get().referrer == ""
+
+
+def test_head_request_for_the_form_is_answered(client, db):
+    response = client.head(URL)
+
+    assert response.status_code == 200
