@@ -138,7 +138,7 @@ def _timeout(next_publish):
 
 
 def _etag_matches(request, etag):
-    header = request.headers.get("If-None-Match")
+    header = request.META.get("HTTP_IF_NONE_MATCH")  # request.headers rebuilds a dict
     if not header:
         return False
     # Weak comparison (RFC 9110): a CDN that compresses may weaken the tag.
@@ -150,6 +150,14 @@ def _public_response(content, content_type, etag):
     response["ETag"] = etag
     response["Cache-Control"] = PUBLIC_CACHE_CONTROL
     return response
+
+
+def _touched_private_state(request):
+    """A view that used the CSRF token or the session made a response for one visitor."""
+    session = getattr(request, "session", None)
+    return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE")) or bool(
+        session is not None and session.accessed
+    )
 
 
 def is_signed_in(request):
@@ -175,7 +183,7 @@ def cache_public_page(view):
         cached = cache.get(key)
         if cached is None:
             response = view(request, *args, **kwargs)
-            if response.status_code != 200 or response.cookies:
+            if response.status_code != 200 or response.cookies or _touched_private_state(request):
                 if response.status_code == 301:
                     response["Cache-Control"] = REDIRECT_CACHE_CONTROL
                 elif not response.has_header("Cache-Control"):

@@ -3,10 +3,13 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from pages.cache import GENERATION_KEY, current_generation, response_key
+from pages.cache import GENERATION_KEY, cache_public_page, current_generation, response_key
 from pages.models import FAQ, Page
 from tests.pages.factories import make_page
 
@@ -198,3 +201,16 @@ def test_head_request_shares_the_get_entry(client, article):
     assert response["ETag"] == etag
     assert response.content == b""
     assert len(queries) == 0
+
+
+def test_a_response_that_used_the_csrf_token_is_never_stored(db):
+    @cache_public_page
+    def view_with_a_form(request):
+        return HttpResponse(f"token {get_token(request)}")
+
+    request = RequestFactory().get("/form-page/")
+    response = view_with_a_form(request)
+    generation, _ = current_generation()
+
+    assert response.status_code == 200
+    assert cache.get(response_key(generation, "/form-page/")) is None
