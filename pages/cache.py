@@ -93,8 +93,15 @@ def _digest(text):
 RENDERING_SETTINGS = ("CLINIC_NAME", "CLINIC_PHONE", "CLINIC_EMAIL", "CLINIC_ADDRESS", "SITE_URL")
 
 
-@memoize
 def release():
+    # runserver doesn't restart for a template edit, so development recomputes each time.
+    if settings.DEBUG:
+        _release_fingerprint.cache_clear()
+    return _release_fingerprint()
+
+
+@memoize
+def _release_fingerprint():
     """A fingerprint of what shapes the HTML besides the content: templates, this app's
     code, the static manifest and the clinic's settings. A deploy that changes any of them
     starts afresh, and servers on different releases never share entries."""
@@ -120,7 +127,7 @@ def release():
 
 def settings_changed(**kwargs):
     """Tests change settings at run time; a deploy restarts the processes instead."""
-    release.cache_clear()
+    _release_fingerprint.cache_clear()
 
 
 def response_key(generation, path):

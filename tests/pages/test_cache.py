@@ -214,3 +214,13 @@ def test_a_response_that_used_the_csrf_token_is_never_stored(db):
 
     assert response.status_code == 200
     assert cache.get(response_key(generation, "/form-page/")) is None
+
+
+def test_a_new_release_never_serves_the_old_release_entries(client, article, settings):
+    etag = client.get(article.path)["ETag"]
+
+    settings.CLINIC_NAME = "Harbor Light Clinic"  # as a deploy with new settings would
+    response = client.get(article.path, headers={"if-none-match": etag})
+
+    assert response.status_code == 200
+    assert "Harbor Light Clinic" in response.content.decode()
