@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models, transaction
@@ -12,6 +13,14 @@ RESERVED_SLUGS = frozenset(
     {"admin", "get-in-touch", "sitemap.xml", "robots.txt", "static", "healthz"}
 )
 SUMMARY_MAX_LENGTH = 160
+
+
+def reserved_slugs():
+    """The fixed first segments, including the admin's (configurable) one."""
+    admin_segment = getattr(settings, "ADMIN_PATH", "admin/").strip("/").split("/")[0]
+    return RESERVED_SLUGS | {admin_segment}
+
+
 REVIEW_INTERVAL = timedelta(days=365)
 
 validate_page_slug = RegexValidator(
@@ -226,7 +235,7 @@ class Page(models.Model):
                 "A page can't sit under itself or under one of its own sub-pages. "
                 "Choose a parent outside this page's section."
             )
-        if self.parent_id is None and self.slug in RESERVED_SLUGS:
+        if self.parent_id is None and self.slug in reserved_slugs():
             errors["slug"] = (
                 f"“{self.slug}” is used by a fixed address of the site (/{self.slug}/). "
                 "Choose another slug."

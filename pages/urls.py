@@ -1,15 +1,17 @@
+import re
+
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 from django.views.decorators.cache import cache_control
 
 from pages import views
-from pages.models import RESERVED_SLUGS
+from pages.models import reserved_slugs
 from pages.sitemaps import SITEMAPS
 
 app_name = "pages"
 
 # Fixed addresses that the page catch-all must never answer, even if no earlier pattern did.
-_NOT_PAGES = "|".join(sorted(slug for slug in RESERVED_SLUGS if "." not in slug))
+_NOT_PAGES = "|".join(sorted(re.escape(slug) for slug in reserved_slugs() if "." not in slug))
 
 urlpatterns = [
     path("", views.home, name="home"),

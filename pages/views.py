@@ -110,9 +110,9 @@ def page_detail(request, path):
 @require_safe
 @cache_control(public=True, max_age=3600)
 def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
-    ]
+    lines = ["User-agent: *"]
+    if settings.ADMIN_PATH == "admin/":
+        # A custom admin path is meant to stay unlisted, so only the default is named.
+        lines.append("Disallow: /admin/")
+    lines.append(f"Sitemap: {settings.SITE_URL}/sitemap.xml")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -54,6 +54,13 @@ def test_top_level_slug_of_a_fixed_url_is_refused(db, slug):
     assert "is used by a fixed address of the site" in errors_of(page)["slug"][0]
 
 
+def test_top_level_slug_of_a_custom_admin_path_is_refused(db, settings):
+    settings.ADMIN_PATH = "staff-desk/"
+    page = Page(title="X", slug="staff-desk", summary="s", body="b")
+
+    assert "is used by a fixed address of the site" in errors_of(page)["slug"][0]
+
+
 def test_reserved_word_is_fine_below_a_section(section):
     page = Page(title="Admin tips", slug="admin", parent=section, summary="s", body="b")
 

@@ -118,3 +118,12 @@ def test_robots_txt_points_to_the_sitemap(client, db, settings):
     body = response.content.decode()
     assert "Sitemap: https://clinic.example.com/sitemap.xml" in body
     assert "Disallow: /admin/" in body
+
+
+def test_robots_txt_does_not_reveal_a_custom_admin_path(client, db, settings):
+    settings.ADMIN_PATH = "staff-desk/"
+
+    body = client.get("/robots.txt").content.decode()
+
+    assert "staff-desk" not in body
+    assert "Sitemap:" in body
