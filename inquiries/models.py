@@ -42,16 +42,17 @@ class InquiryQuerySet(models.QuerySet):
 
     def waiting_too_long(self, now=None):
         """Open, never contacted, and submitted more than one business day ago."""
-        return self.open().filter(_waiting_too_long(now or timezone.now()))
+        return self.open().filter(waiting_too_long_q(now or timezone.now()))
 
     def overdue(self, now=None):
         """Open, and waiting too long for first contact or past its follow-up date."""
         now = now or timezone.now()
         missed = models.Q(follow_up_on__lt=timezone.localdate(now))
-        return self.open().filter(_waiting_too_long(now) | missed)
+        return self.open().filter(waiting_too_long_q(now) | missed)
 
 
-def _waiting_too_long(now):
+def waiting_too_long_q(now):
+    """Never contacted and submitted more than one business day before `now`."""
     cutoff = subtract_business_days(now, 1)
     return models.Q(first_contacted_at__isnull=True, created_at__lt=cutoff)
 

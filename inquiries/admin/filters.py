@@ -80,3 +80,8 @@ class SourcePageFilter(admin.RelatedFieldListFilter):
     @property
     def include_empty_choice(self):
         return True
+
+    def field_choices(self, field, request, model_admin):
+        # Titles only: a page's stored HTML is no use to a filter.
+        pages = field.remote_field.model.objects.order_by("title")
+        return list(pages.values_list("pk", "title"))
