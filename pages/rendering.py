@@ -13,6 +13,7 @@ import markdown
 import nh3
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from markdown.extensions.toc import slugify
 from markdown.treeprocessors import Treeprocessor
@@ -196,7 +197,7 @@ def _box_html(marker, page_path):
 
 
 def cta_url(page_path):
-    return "/get-in-touch/?" + urlencode({"from": page_path})
+    return reverse("inquiries:create") + "?" + urlencode({"from": page_path})
 
 
 def has_marker(text, marker):
