@@ -3,6 +3,9 @@ the post_migrate hook here gives "Content editors" the permissions of pages mode
 were added after that migration ran.
 """
 
+from django.apps import apps as global_apps
+from django.db import DEFAULT_DB_ALIAS
+
 INTAKE_STAFF = "Intake staff"
 CONTENT_EDITORS = "Content editors"
 
@@ -11,8 +14,11 @@ EXPORT_PERMISSION = "inquiries.export_inquiry"
 CONTENT_EDITOR_APPS = ["pages"]
 
 
-def sync_content_editors(sender, apps, using="default", **kwargs):
-    """post_migrate: grant permissions of pages models added since the roles migration."""
+def sync_content_editors(sender, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs):
+    """post_migrate: grant permissions of pages models added since the roles migration.
+
+    `migrate` passes its app registry; `flush` (used by transactional tests) does not.
+    """
     try:
         Group = apps.get_model("auth", "Group")
         Permission = apps.get_model("auth", "Permission")

@@ -163,8 +163,9 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             # Fresh statistics for the planner, and a visibility map so counts can be
             # index-only scans (outside the transaction: VACUUM refuses to run in one).
+            vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
             with connection.cursor() as cursor:
-                cursor.execute(f"VACUUM ANALYZE {Inquiry._meta.db_table}")
+                cursor.execute(f"{vacuum} {Inquiry._meta.db_table}")
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Created {count} inquiries in {elapsed:.1f} s."))
 

@@ -1,0 +1,111 @@
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from inquiries.models import InquiryEvent
+from inquiries.roles import CONTENT_EDITORS, INTAKE_STAFF
+from tests.inquiries.crm_factories import (
+    action_url,
+    change_url,
+    dashboard_url,
+    export_url,
+    make_editor,
+    make_inquiry,
+    make_intake_user,
+    make_other_staff,
+    queue_url,
+)
+
+PERSONAS = {
+    "intake": lambda: make_intake_user(),
+    "intake_with_export": lambda: make_intake_user(can_export=True),
+    "content_editor": make_editor,
+    "staff_without_permissions": make_other_staff,
+    "anonymous": lambda: None,
+}
+# persona -> expected status for (queue, detail, dashboard, export)
+MATRIX = {
+    "intake": (200, 200, 200, 403),
+    "intake_with_export": (200, 200, 200, 200),
+    "content_editor": (403, 403, 403, 403),
+    "staff_without_permissions": (403, 403, 403, 403),
+    "anonymous": (302, 302, 302, 302),
+}
+
+
+@pytest.mark.parametrize("persona", list(MATRIX))
+def test_permission_matrix(client, db, persona):
+    inquiry = make_inquiry(first_name="Confidential")
+    user = PERSONAS[persona]()
+    if user is not None:
+        client.force_login(user)
+    urls = [queue_url(), change_url(inquiry), dashboard_url(), export_url()]
+
+    responses = [client.get(url) for url in urls]
+
+    assert tuple(response.status_code for response in responses) == MATRIX[persona]
+    for response in responses:
+        if response.status_code == 302:
+            assert reverse("admin:login") in response["Location"]
+        if response.status_code != 200:
+            assert b"Confidential" not in response.content
+
+
+@pytest.mark.parametrize("persona", ["content_editor", "staff_without_permissions"])
+def test_staff_without_inquiry_permissions_cannot_act(client, db, persona):
+    inquiry = make_inquiry()
+    client.force_login(PERSONAS[persona]())
+
+    note = client.post(action_url(inquiry, "note"), {"crm-note-text": "hello"})
+    bulk = client.post(queue_url(), {"action": "mark_spam", "_selected_action": [inquiry.pk]})
+
+    assert note.status_code == 403
+    assert bulk.status_code == 403
+    assert not inquiry.events.exists()
+
+
+def test_admin_home_links_the_dashboard_only_for_inquiry_staff(client, db):
+    client.force_login(make_intake_user())
+    assert dashboard_url() in client.get(reverse("admin:index")).content.decode()
+
+    client.force_login(make_editor())
+    html = client.get(reverse("admin:index")).content.decode()
+
+    assert dashboard_url() not in html
+    assert "Inquiries" not in html
+
+
+def test_roles_carry_the_intended_permissions(db):
+    intake = set(
+        Group.objects.get(name=INTAKE_STAFF).permissions.values_list("codename", flat=True)
+    )
+    editors = Group.objects.get(name=CONTENT_EDITORS).permissions.all()
+
+    assert intake == {
+        "view_inquiry",
+        "change_inquiry",
+        "view_topic",
+        "add_inquiryevent",
+        "view_inquiryevent",
+    }
+    assert {p.content_type.app_label for p in editors} == {"pages"}
+    assert {"add_page", "change_page", "delete_page", "add_faq", "add_reference"} <= {
+        p.codename for p in editors
+    }
+
+
+def test_intake_staff_cannot_delete_or_export_without_the_grant(client, db):
+    inquiry = make_inquiry()
+    client.force_login(make_intake_user())
+
+    delete = client.post(reverse("admin:inquiries_inquiry_delete", args=[inquiry.pk]))
+    html = client.get(queue_url()).content.decode()
+
+    assert delete.status_code == 403
+    assert 'value="export_selected"' not in html
+    assert "Export this list as CSV" not in html
+
+
+def test_timeline_events_have_no_admin_to_change_or_delete_them():
+    assert InquiryEvent not in admin.site._registry

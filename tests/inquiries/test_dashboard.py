@@ -1,0 +1,138 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from inquiries import dashboard
+from inquiries.models import Inquiry, Topic
+from tests.inquiries.crm_factories import dashboard_url, make_inquiry, make_intake_user, queue_url
+
+Status = Inquiry.Status
+
+
+@pytest.fixture
+def known_data(db):
+    """Ten inquiries with known statuses, ages, first-contact times and topics."""
+    now = timezone.now()
+    this_week = dashboard._start_of_week(now)
+    ptsd, anxiety = Topic.objects.get(name="PTSD"), Topic.objects.get(name="Anxiety")
+    day = timedelta(days=1)
+    made = {
+        # this week: two new (one of them overdue only if the week is old enough)
+        "new_a": make_inquiry(created_at=this_week + timedelta(minutes=1)),
+        "new_b": make_inquiry(created_at=this_week + timedelta(minutes=2)),
+        # last week
+        "contacted_1h": make_inquiry(
+            status=Status.CONTACTED,
+            created_at=this_week - 3 * day,
+            first_contacted_at=this_week - 3 * day + timedelta(hours=1),
+        ),
+        "patient_2h": make_inquiry(
+            status=Status.BECAME_PATIENT,
+            topic=anxiety,
+            created_at=this_week - 4 * day,
+            first_contacted_at=this_week - 4 * day + timedelta(hours=2),
+            closed_at=now,
+        ),
+        # older: contacted after 10 h, and a patient from two months ago
+        "contacted_10h": make_inquiry(
+            status=Status.CONTACTED,
+            created_at=now - 20 * day,
+            first_contacted_at=now - 20 * day + timedelta(hours=10),
+            follow_up_on=timezone.localdate() - day,
+        ),
+        "old_patient": make_inquiry(
+            status=Status.BECAME_PATIENT,
+            topic=anxiety,
+            created_at=now - 60 * day,
+            first_contacted_at=now - 59 * day,
+            closed_at=now - 30 * day,
+        ),
+        "spam": make_inquiry(status=Status.SPAM, created_at=now - 40 * day, closed_at=now),
+    }
+    return {"now": now, "this_week": this_week, "ptsd": ptsd, "anxiety": anxiety, **made}
+
+
+def test_dashboard_figures_on_a_known_data_set(known_data):
+    figures = dashboard.figures(changelist_url="/queue/", now=known_data["now"])
+
+    counts = {row["label"]: row["count"] for row in figures["by_status"]}
+    assert counts == {
+        "New": 2,
+        "Contacted": 2,
+        "Consultation scheduled": 0,
+        "Became a patient": 2,
+        "Not a fit": 0,
+        "No response": 0,
+        "Spam": 1,
+    }
+    assert figures["open"]["count"] == 4
+    assert figures["this_week"]["count"] == 2
+    assert figures["last_week"]["count"] == 2
+    assert figures["week_change"] == 0
+    # the missed follow-up (the two new ones are at most days old, maybe not yet late)
+    late_new = Inquiry.objects.waiting_too_long(known_data["now"]).count()
+    assert figures["overdue"]["count"] == 1 + late_new
+    # contacted in the last 30 days after 1 h, 2 h and 10 h: the median is 2 h
+    assert figures["median_first_contact"]["value"] == timedelta(hours=2)
+    assert figures["median_first_contact"]["contacted"] == 3
+    topics = {row["label"]: row for row in figures["conversion_by_topic"]}
+    assert (topics["Anxiety"]["total"], topics["Anxiety"]["patients"]) == (2, 2)
+    assert topics["Anxiety"]["rate"] == 100.0
+    assert (topics["PTSD"]["total"], topics["PTSD"]["patients"]) == (5, 0)
+    pages = figures["conversion_by_page"]
+    assert [(row["label"], row["total"], row["patients"]) for row in pages] == [
+        ("No source page", 7, 2)
+    ]
+    bars = figures["weekly"]["bars"]
+    assert len(bars) == 12
+    assert bars[-1]["count"] == 2
+    assert bars[-2]["count"] == 2
+    assert figures["weekly"]["total"] == 7  # all seven fall within the 12 weeks
+
+
+def test_dashboard_figures_link_to_the_filtered_queue(client, known_data):
+    client.force_login(make_intake_user())
+    figures = dashboard.figures(changelist_url=queue_url(), now=known_data["now"])
+
+    overdue = client.get(figures["overdue"]["url"])
+    spam = client.get(figures["by_status"][-1]["url"])
+    anxiety = next(r for r in figures["conversion_by_topic"] if r["label"] == "Anxiety")
+    patients = client.get(anxiety["patients_url"])
+
+    assert known_data["contacted_10h"].reference in overdue.content.decode()
+    assert known_data["spam"].reference in spam.content.decode()
+    patient_html = patients.content.decode()
+    assert known_data["patient_2h"].reference in patient_html
+    assert known_data["old_patient"].reference in patient_html
+    assert known_data["new_a"].reference not in patient_html
+
+
+def test_dashboard_page_draws_an_accessible_chart_without_inline_styles(client, known_data):
+    client.force_login(make_intake_user())
+
+    response = client.get(dashboard_url())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("<h1") == 1
+    assert '<title id="crm-chart-title">' in html
+    assert '<desc id="crm-chart-desc">' in html
+    assert "<caption>Inquiries per week" in html
+    assert 'style="' not in html.split('<div id="content-main"', 1)[1]
+    assert "<script" not in html.split('<div id="content-main"', 1)[1]
+    assert html.count('class="crm-chart__bar"') == 12
+
+
+def test_median_uses_the_same_rule_as_python(db):
+    now = timezone.now()
+    for hours in (1, 4):
+        make_inquiry(
+            created_at=now - timedelta(days=1),
+            first_contacted_at=now - timedelta(days=1) + timedelta(hours=hours),
+            status=Status.CONTACTED,
+        )
+
+    median, count = dashboard.median_time_to_first_contact(now - timedelta(days=30))
+
+    assert (median, count) == (timedelta(hours=2, minutes=30), 2)

@@ -1,0 +1,115 @@
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from inquiries.models import Inquiry, InquiryEvent, Notification, RetentionRun
+from inquiries.retention import ANONYMISED_EMAIL, purge_closed_inquiries
+from tests.inquiries.crm_factories import make_inquiry, make_intake_user
+
+Status = Inquiry.Status
+
+
+@pytest.fixture
+def inquiries(db):
+    now = timezone.now()
+    staff = make_intake_user()
+    old_closed = make_inquiry(
+        status=Status.NO_RESPONSE,
+        closed_at=now - timedelta(days=400),
+        phone="+15550100100",
+        message="private words",
+    )
+    old_closed.add_note("Called twice", actor=staff)
+    old_closed.record_event(
+        InquiryEvent.Kind.STATUS_CHANGED, actor=staff, message="New → No response"
+    )
+    Notification.objects.create(inquiry=old_closed, kind=Notification.Kind.INTAKE)
+    old_patient = make_inquiry(status=Status.BECAME_PATIENT, closed_at=now - timedelta(days=380))
+    recent_closed = make_inquiry(status=Status.SPAM, closed_at=now - timedelta(days=10))
+    old_open = make_inquiry(created_at=now - timedelta(days=500))
+    return {
+        "old_closed": old_closed,
+        "old_patient": old_patient,
+        "recent_closed": recent_closed,
+        "old_open": old_open,
+    }
+
+
+def _run(*args):
+    out = StringIO()
+    call_command("purge_inquiries", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_dry_run_prints_the_counts_and_changes_nothing(inquiries):
+    output = _run("--older-than", "365", "--dry-run")
+
+    assert "2 closed inquiries closed before" in output
+    assert "with 2 timeline events" in output
+    assert "Dry run: nothing was changed." in output
+    assert Inquiry.objects.count() == 4
+    assert not RetentionRun.objects.exists()
+
+
+def test_real_run_deletes_old_closed_inquiries_and_leaves_an_audit_record(inquiries):
+    output = _run("--older-than", "365")
+
+    assert "2 closed inquiries closed before" in output
+    assert "Deleted 2 inquiries and removed 2 timeline events" in output
+    remaining = set(Inquiry.objects.values_list("pk", flat=True))
+    assert remaining == {inquiries["recent_closed"].pk, inquiries["old_open"].pk}
+    assert not InquiryEvent.objects.filter(inquiry_id=inquiries["old_closed"].pk).exists()
+    run = RetentionRun.objects.get()
+    assert (run.mode, run.older_than_days, run.inquiry_count, run.event_count) == (
+        RetentionRun.Mode.DELETE,
+        365,
+        2,
+        2,
+    )
+
+
+def test_anonymise_keeps_the_row_for_figures_but_removes_the_person(inquiries):
+    _run("--older-than", "365", "--anonymise")
+
+    old = Inquiry.objects.get(pk=inquiries["old_closed"].pk)
+    assert (old.first_name, old.last_name, old.email, old.phone, old.message) == (
+        "Anonymised",
+        "",
+        ANONYMISED_EMAIL,
+        "",
+        "",
+    )
+    assert old.status == Status.NO_RESPONSE
+    kinds = set(old.events.values_list("kind", flat=True))
+    assert kinds == {InquiryEvent.Kind.STATUS_CHANGED, InquiryEvent.Kind.UPDATED}
+    assert not old.notifications.exists()
+    assert Inquiry.objects.get(pk=inquiries["recent_closed"].pk).first_name == "Ada"
+    assert RetentionRun.objects.get().mode == RetentionRun.Mode.ANONYMISE
+
+
+def test_anonymising_twice_finds_nothing_new(inquiries):
+    _run("--older-than", "365", "--anonymise")
+
+    output = _run("--older-than", "365", "--anonymise")
+
+    assert "Nothing to purge." in output
+    assert RetentionRun.objects.count() == 1
+
+
+@pytest.mark.parametrize("days", ["0", "-5", "ten"])
+def test_nonsense_retention_periods_are_refused(db, days):
+    with pytest.raises(CommandError, match="--older-than"):
+        call_command("purge_inquiries", "--older-than", days)
+
+
+def test_a_missing_retention_period_is_refused(db):
+    with pytest.raises(CommandError, match="--older-than"):
+        call_command("purge_inquiries")
+
+
+def test_service_refuses_a_zero_day_period(db):
+    with pytest.raises(ValueError, match="at least 1 day"):
+        purge_closed_inquiries(older_than_days=0)
