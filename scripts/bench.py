@@ -1,0 +1,302 @@
+#!/usr/bin/env python
+"""Benchmark the site against the framework's ceiling, in one run on this machine.
+
+    .venv/bin/python scripts/bench.py [--seconds 10] [--rounds 3] [--rows 1000000]
+
+Starts two gunicorn servers on 127.0.0.1 with the same worker settings (2 sync workers):
+(a) a bare Django app with no middleware returning a fixed 28 KB page (the ceiling), and
+(b) the site with its production settings against PostgreSQL and the Redis cache. Loads
+the demo content and tops the inquiries up to --rows with generate_inquiries, then
+interleaves the targets over --rounds rounds with wrk (16 connections): the ceiling, the
+PTSD article, the home page and real inquiry POSTs (each a valid, unique submission that
+must be stored; the rate limit is switched off for the run), plus the admin queue and an
+email search at 1 connection (their p50 is the latency of one request, not of a queue).
+Prints requests/s, p50 and p99, the ratio to the ceiling (median over the rounds) and the
+workers' RSS; the last line is machine-readable.
+"""
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import PROJECT_ROOT, Gunicorn, log, manage, run_wrk, site_env  # noqa: E402
+
+ARTICLE = "/treatments/ketamine-for-ptsd/"
+CONNECTIONS = 16
+POST_LUA = """
+local bodies, index, stride = {}, 0, 0
+local counter = 0
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+function init(args)
+  for line in io.lines("BODIES") do bodies[#bodies + 1] = line end
+  stride = THREADS
+  index = id + 1
+end
+function request()
+  local body = bodies[index]
+  if body == nil then
+    body = bodies[#bodies]  -- out of bodies: a replay, which shows up as a shortfall below
+  end
+  index = index + stride
+  return wrk.format("POST", "/get-in-touch/", {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = "csrftoken=CSRF_COOKIE",
+    ["Referer"] = "SITE/get-in-touch/",
+  }, body)
+end
+"""
+
+
+def shell(env, code):
+    return manage(env, "shell", "--verbosity", "0", "-c", code).strip()
+
+
+def prepare_site(env, rows):
+    log("migrating, collecting static files, loading the demo content...")
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    manage(env, "load_demo_content")
+    have = int(shell(env, "from inquiries.models import Inquiry; print(Inquiry.objects.count())"))
+    if have < rows:
+        log(f"generating {rows - have:,} inquiries (have {have:,})...")
+        started = time.monotonic()
+        manage(env, "generate_inquiries", str(rows - have), quiet=False)
+        log(f"  generated in {time.monotonic() - started:.0f} s")
+    manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
+
+
+STAFF_SESSION = """
+from django.contrib.auth import get_user_model, BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+user, _ = get_user_model().objects.get_or_create(username="bench-staff")
+user.is_staff = user.is_superuser = True
+user.set_password("bench-staff-password-0123")
+user.save()
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.set_expiry(3600)
+session.save()
+print(session.session_key)
+"""
+
+EMAIL_OF_SOME_INQUIRY = """
+from inquiries.models import Inquiry
+middle = Inquiry.objects.latest("pk").pk // 2
+print(Inquiry.objects.filter(pk__gte=middle).order_by("pk").values_list("email", flat=True)[0])
+"""
+
+FORM_TOKENS = """
+import time
+from inquiries.spam import issue_form_token
+shown = time.time() - 30
+print("\\n".join(issue_form_token(now=shown) for _ in range({count})))
+"""
+
+
+NEWEST_PK = "from inquiries.models import Inquiry; print(Inquiry.objects.latest('pk').pk)"
+COUNT_SINCE = """
+from inquiries.models import Inquiry
+new = Inquiry.objects.filter(pk__gt={after_pk})
+print(new.exclude(status="spam").count(), new.filter(status="spam").count())
+"""
+
+
+def count_inquiries_since(env, after_pk):
+    real, spam = shell(env, COUNT_SINCE.format(after_pk=after_pk)).split()
+    return int(real), int(spam)
+
+
+class PostBodies:
+    """Valid, unique form submissions: one CSRF cookie and token, a fresh form token each."""
+
+    def __init__(self, site, env):
+        request = urllib.request.Request(site.url + "/get-in-touch/")
+        with urllib.request.urlopen(request) as response:
+            html = response.read().decode()
+            cookie = response.headers["Set-Cookie"]
+        self.csrf_cookie = re.search(r"csrftoken=([^;]+)", cookie).group(1)
+        self.csrf_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        topics = re.findall(r'<option value="(\d+)"', html)
+        self.topic = topics[0]
+        self.site, self.env = site, env
+        self.serial = 0
+
+    def write(self, count, threads):
+        tokens = shell(self.env, FORM_TOKENS.format(count=count)).splitlines()
+        folder = Path(tempfile.mkdtemp(prefix="bench-post-"))
+        bodies = folder / "bodies.txt"
+        lines = []
+        for token in tokens:
+            self.serial += 1
+            lines.append(
+                urlencode(
+                    {
+                        "csrfmiddlewaretoken": self.csrf_token,
+                        "first_name": "Bench",
+                        "last_name": f"Patient {self.serial}",
+                        "email": f"bench.patient.{self.serial}@example.com",
+                        "contact_method": "email",
+                        "phone": "",
+                        "best_time": "Weekday mornings",
+                        "topic": self.topic,
+                        "message": "I would like to know whether ketamine therapy could help me.",
+                        "consent": "on",
+                        "website": "",
+                        "form_token": token,
+                    }
+                )
+            )
+        bodies.write_text("\n".join(lines) + "\n")
+        script = folder / "post.lua"
+        script.write_text(
+            POST_LUA.replace("BODIES", str(bodies))
+            .replace("THREADS", str(threads))
+            .replace("CSRF_COOKIE", self.csrf_cookie)
+            .replace("SITE", self.site.url)
+        )
+        return script
+
+
+def measure_posts(site, env, bodies, seconds):
+    expected_rps = 1500
+    script = bodies.write(expected_rps * seconds, threads=2)
+    newest = int(shell(env, NEWEST_PK))
+    result = run_wrk(
+        site.url + "/get-in-touch/", seconds=seconds, connections=CONNECTIONS, script=script
+    )
+    time.sleep(1)  # let requests in flight when wrk stopped finish
+    stored, spam = count_inquiries_since(env, newest)
+    answered = result["requests"]
+    problems = []
+    if result["bad_status"] or result["socket_errors"]:
+        problems.append(
+            f"{result['bad_status']} bad statuses, {result['socket_errors']} socket errors"
+        )
+    if spam:
+        problems.append(f"{spam} stored as spam")
+    if not answered <= stored <= answered + CONNECTIONS:
+        problems.append(f"{answered} answered but {stored} stored")
+    if problems:
+        sys.exit("inquiry POSTs were not all real, stored submissions: " + "; ".join(problems))
+    result["stored"] = stored
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/clinic_bench")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3")
+    args = parser.parse_args()
+
+    env = site_env(
+        args.database_url,
+        REDIS_URL=args.redis_url,
+        INQUIRY_RATE_LIMIT=0,
+        DJANGO_CONN_MAX_AGE=600,
+        SITE_URL="http://127.0.0.1:8702",
+    )
+    subprocess.run(
+        ["createdb", "-h", "127.0.0.1", "-U", "postgres", args.database_url.rsplit("/", 1)[1]],
+        capture_output=True,
+    )
+    prepare_site(env, args.rows)
+    session_key = shell(env, STAFF_SESSION)
+    email = shell(env, EMAIL_OF_SOME_INQUIRY)
+
+    ceiling = Gunicorn("bench_ceiling:application", 8701, env, chdir=PROJECT_ROOT / "scripts")
+    site = Gunicorn("clinic.wsgi", 8702, env)
+    try:
+        ceiling.wait_until_up()
+        site.wait_until_up("/healthz")
+        bodies = PostBodies(site, env)
+        staff = [f"Cookie: sessionid={session_key}"]
+        queue = f"/{os.environ.get('DJANGO_ADMIN_PATH', 'admin').strip('/')}/inquiries/inquiry/"
+        targets = {
+            "ceiling": lambda: run_wrk(
+                ceiling.url + "/", seconds=args.seconds, connections=CONNECTIONS
+            ),
+            "article": lambda: run_wrk(
+                site.url + ARTICLE, seconds=args.seconds, connections=CONNECTIONS
+            ),
+            "home": lambda: run_wrk(site.url + "/", seconds=args.seconds, connections=CONNECTIONS),
+            "post": lambda: measure_posts(site, env, bodies, args.seconds),
+            "queue": lambda: run_wrk(
+                site.url + queue,
+                seconds=max(3, args.seconds // 2),
+                connections=1,
+                threads=1,
+                headers=staff,
+            ),
+            "email search": lambda: run_wrk(
+                site.url + queue + "?" + urlencode({"q": email}),
+                seconds=max(3, args.seconds // 2),
+                connections=1,
+                threads=1,
+                headers=staff,
+            ),
+        }
+        for url in (ARTICLE, "/"):  # warm the page cache
+            urllib.request.urlopen(site.url + url).read()
+        results = {name: [] for name in targets}
+        for round_number in range(1, args.rounds + 1):
+            for name, measure in targets.items():
+                result = measure()
+                if result["bad_status"] or result["socket_errors"]:
+                    sys.exit(
+                        f"{name}: {result['bad_status']} bad statuses, "
+                        f"{result['socket_errors']} socket errors"
+                    )
+                results[name].append(result)
+                log(
+                    f"round {round_number} {name:<13} {result['rps']:8.0f} req/s  "
+                    f"p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms"
+                )
+        ceiling_rss, site_rss = ceiling.worker_rss_mb(), site.worker_rss_mb()
+    finally:
+        ceiling.stop()
+        site.stop()
+
+    def ratio(name):
+        return statistics.median(
+            mine["rps"] / base["rps"]
+            for mine, base in zip(results[name], results["ceiling"], strict=True)
+        )
+
+    def median(name, key):
+        return statistics.median(result[key] for result in results[name])
+
+    print(f"\n{'target':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'x ceiling':>11}")
+    for name in targets:
+        print(
+            f"{name:<14}{median(name, 'rps'):>9.0f}{median(name, 'p50_ms'):>9.1f}"
+            f"{median(name, 'p99_ms'):>9.1f}{ratio(name):>11.2f}"
+        )
+    stored = sum(result["stored"] for result in results["post"])
+    print(f"\ninquiry POSTs stored: {stored:,} (each answered 303 and stored exactly once)")
+    print(f"worker RSS after load: ceiling {ceiling_rss:.1f} MB, site {site_rss:.1f} MB")
+    print(
+        f"article={ratio('article'):.2f} home={ratio('home'):.2f} post={ratio('post'):.2f} "
+        f"queue_p50_ms={median('queue', 'p50_ms'):.1f} rss_ratio={site_rss / ceiling_rss:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
