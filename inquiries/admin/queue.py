@@ -113,6 +113,7 @@ class InquiryAdmin(admin.ModelAdmin):
                     ("assignee", "follow_up_on"),
                     ("created_at", "first_contacted_at", "closed_at"),
                 ],
+                "classes": ["collapse"],
                 "description": "Change these with the forms beside this page, "
                 "so each change is on the timeline.",
             },
