@@ -7,7 +7,9 @@ UPPER(first_name) and UPPER(last_name) (see migration 0005). On SQLite the name 
 the same `icontains` without an index, which is fine for a development database.
 """
 
+import operator
 import re
+from functools import reduce
 
 import phonenumbers
 from django.db.models import Q
@@ -39,15 +41,17 @@ def search_inquiries(queryset, term):
     if "@" in term:
         return queryset.alias(email_lower=Lower("email")).filter(email_lower=term.lower())
 
-    match = Q(pk__in=[])
+    exact = []
     reference = REFERENCE_RE.match(term)
     if reference:
-        match |= Q(pk=int(reference.group(1)))
+        exact.append(Q(pk=int(reference.group(1))))
     phone = normalise_phone(term)
     if phone:
-        match |= Q(phone=phone)
-    if reference or phone or not any(ch.isalpha() for ch in term):
-        return queryset.filter(match)
+        exact.append(Q(phone=phone))
+    if exact:
+        return queryset.filter(reduce(operator.or_, exact))
+    if not any(ch.isalpha() for ch in term):
+        return queryset.none()
 
     # Names: every word must appear in the first or the last name.
     for word in term.split():

@@ -54,7 +54,9 @@ LAST_NAMES = (  # noqa: SIM905
     "Vargas Henry Chen Freeman Webb Tucker Guzman Burns Crawford Olson Simpson Porter Hunter"
 ).split()
 DOMAINS = ["example.com", "example.org", "example.net"]
-AREA_CODES = ["202", "212", "213", "305", "312", "415", "503", "512", "617", "646", "718", "919"]
+# Every plausible area code (no N11 service codes) with the fictional 555-01xx numbers:
+# ~70,000 distinct numbers, so a phone search matches a handful of rows, as in life.
+AREA_CODES = [str(code) for code in range(201, 990) if code % 100 != 11 and code % 10 != 0]
 SOURCE_PATHS = [
     "/treatments/ketamine-for-ptsd/",
     "/treatments/ketamine-for-depression/",
