@@ -255,5 +255,8 @@ LOGGING = {
 # cache (0 turns it off; a benchmark raises it). Addresses are hashed with IP_HASH_SALT.
 INQUIRY_RATE_LIMIT = env_int("INQUIRY_RATE_LIMIT", 5)
 INQUIRY_RATE_WINDOW_SECONDS = env_int("INQUIRY_RATE_WINDOW_SECONDS", 10 * 60)
+# Send the two emails from the request, right after commit (simplest: cron only retries),
+# or only queue them for `send_pending_notifications --watch` (faster form under load).
+INQUIRY_EMAILS_IN_REQUEST = env_bool("INQUIRY_EMAILS_IN_REQUEST", True)
 if INQUIRY_RATE_WINDOW_SECONDS < 1:
     raise ImproperlyConfigured("INQUIRY_RATE_WINDOW_SECONDS must be at least 1.")

@@ -18,9 +18,11 @@ logger = logging.getLogger(__name__)
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
-# The request that stores an inquiry sends its emails itself right after commit; until
-# this lease runs out, `send_pending_notifications` leaves them alone, so a cron run
-# cannot send the same email in parallel. If the request dies first, cron sends later.
+# By default the request that stores an inquiry sends its emails itself right after
+# commit; until this lease runs out, `send_pending_notifications` leaves them alone, so
+# a cron run cannot send the same email in parallel. If the request dies first, cron
+# sends later. With INQUIRY_EMAILS_IN_REQUEST off, the request only queues them (due
+# at once) and `send_pending_notifications --watch` sends them within seconds.
 SEND_LEASE = timedelta(minutes=2)
 
 SENDERS = {
@@ -93,7 +95,7 @@ def submit_inquiry(*, form, request, rate_limited=False):
                 },
             )
             notifications = _queue_notifications(inquiry, now=now)
-            if notifications:
+            if notifications and settings.INQUIRY_EMAILS_IN_REQUEST:
                 transaction.on_commit(lambda: send_notifications(notifications), robust=True)
     except IntegrityError:
         # The same form sent twice (a double tap, a retried request): the unique
@@ -128,11 +130,9 @@ def _queue_notifications(inquiry, *, now):
         kinds.insert(0, Notification.Kind.INTAKE)
     else:
         logger.warning("INTAKE_NOTIFY_EMAILS is empty: no intake email for %s", inquiry.reference)
+    first_attempt = now + SEND_LEASE if settings.INQUIRY_EMAILS_IN_REQUEST else now
     return Notification.objects.bulk_create(
-        [
-            Notification(inquiry=inquiry, kind=kind, next_attempt_at=now + SEND_LEASE)
-            for kind in kinds
-        ]
+        [Notification(inquiry=inquiry, kind=kind, next_attempt_at=first_attempt) for kind in kinds]
     )
 
 

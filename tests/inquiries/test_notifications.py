@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -259,3 +259,22 @@ def test_concurrent_runs_skip_an_email_another_run_is_sending(mailoutbox):
     assert during == (0, 0)
     assert after == (1, 0)
     assert len(mailoutbox) == 1
+
+
+def test_queue_only_mode_leaves_emails_due_for_the_sender(
+    client, db, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.INQUIRY_EMAILS_IN_REQUEST = False
+
+    inquiry = submit(client, django_capture_on_commit_callbacks)
+    queued_while_nothing_sent = len(mailoutbox)
+    call_command("send_pending_notifications")
+
+    assert queued_while_nothing_sent == 0
+    assert len(mailoutbox) == 2
+    assert set(inquiry.notifications.values_list("state", flat=True)) == {"sent"}
+
+
+def test_watch_mode_refuses_a_nonsense_interval(db):
+    with pytest.raises(CommandError, match="positive number of seconds"):
+        call_command("send_pending_notifications", "--watch", "0")
