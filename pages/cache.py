@@ -16,7 +16,9 @@ never touch the session or the CSRF token, so public responses carry no Set-Cook
 Vary: Cookie.
 """
 
+import contextlib
 import hashlib
+import logging
 import secrets
 import time
 from functools import cache as memoize
@@ -30,6 +32,8 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
 NEXT_PUBLISH_KEY = "pages:next-publish"
@@ -130,8 +134,8 @@ def settings_changed(**kwargs):
     _release_fingerprint.cache_clear()
 
 
-def response_key(generation, path):
-    return f"pages:response:{release()}:{generation}:{_digest(path)}"
+def entry_key(path):
+    return f"pages:response:{release()}:{_digest(path)}"
 
 
 def make_etag(generation, path):
@@ -152,13 +156,6 @@ def _etag_matches(request, etag):
     return etag in (tag.removeprefix("W/") for tag in parse_etags(header))
 
 
-def _public_response(content, content_type, etag):
-    response = HttpResponse(content, content_type=content_type)
-    response["ETag"] = etag
-    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
-    return response
-
-
 def _touched_private_state(request):
     """A view that used the CSRF token or the session made a response for one visitor."""
     session = getattr(request, "session", None)
@@ -173,37 +170,112 @@ def is_signed_in(request):
 
 
 def cache_public_page(view):
-    """Serve anonymous GETs from the shared cache; see the module docstring."""
+    """Mark a view's anonymous 200 responses as shareable by every visitor; the
+    middleware below stores and serves them. Signed-in staff get private responses."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        # HEAD shares GET's entry: gunicorn and runserver drop the body.
-        if request.method not in ("GET", "HEAD") or is_signed_in(request):
-            response = view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        if is_signed_in(request):
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
-            return response
-
-        generation, next_publish = current_generation()
-        etag = make_etag(generation, request.path)
-        key = response_key(generation, request.path)
-        cached = cache.get(key)
-        if cached is None:
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200 or response.cookies or _touched_private_state(request):
-                if response.status_code == 301:
-                    response["Cache-Control"] = REDIRECT_CACHE_CONTROL
-                elif not response.has_header("Cache-Control"):
-                    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
-                return response
-            cached = (response.content, response["Content-Type"])
-            cache.set(key, cached, timeout=_timeout(next_publish))
-
-        if _etag_matches(request, etag):
-            response = HttpResponseNotModified()
-            response["ETag"] = etag
+        elif response.status_code == 200:
+            response.public_page = True
+        elif response.status_code == 301:
+            response["Cache-Control"] = REDIRECT_CACHE_CONTROL
+        elif not response.has_header("Cache-Control"):
             response["Cache-Control"] = PUBLIC_CACHE_CONTROL
-            return response
-        return _public_response(*cached, etag)
+        return response
 
     return wrapped
+
+
+def cached_entry(path):
+    """The stored response for path if it belongs to the current generation, else None."""
+    generation, _ = current_generation()
+    entry = cache.get(entry_key(path))
+    return entry if entry is not None and entry[0] == generation else None
+
+
+# Headers that describe one transfer, not the page: never replayed from the cache.
+_NOT_STORED = {"content-length", "set-cookie", "vary"}
+
+
+class PublicPageCacheMiddleware:
+    """Serve anonymous GET and HEAD requests for public pages from the shared cache.
+
+    It sits just inside the security and static-file middleware, so a hit costs one
+    cache round trip (generation, next publish time and the entry together) and skips
+    sessions, CSRF, authentication and the view. The stored headers are those the rest
+    of the stack produced on the miss (CSP, X-Frame-Options, ...), so a hit is
+    byte-for-byte the response a miss would give.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.skip_prefixes = (settings.STATIC_URL, "/" + settings.ADMIN_PATH)
+
+    def __call__(self, request):
+        if (
+            request.method not in ("GET", "HEAD")
+            or is_signed_in(request)
+            or request.path.startswith(self.skip_prefixes)
+        ):
+            return self.get_response(request)
+
+        # The lookup never touches the database (healthz and a database outage must not
+        # depend on it) and a cache outage only costs speed: it counts as a miss.
+        key = entry_key(request.path)
+        try:
+            values = cache.get_many([GENERATION_KEY, NEXT_PUBLISH_KEY, key])
+        except Exception:
+            logger.warning("Page cache unavailable; rendering %s", request.path, exc_info=True)
+            return self.get_response(request)
+        next_publish = values.get(NEXT_PUBLISH_KEY)
+        entry = values.get(key)
+        fresh = next_publish is not None and not 0 < next_publish <= time.time()
+        if fresh and entry is not None and entry[0] == values.get(GENERATION_KEY):
+            return self._replay(request, *entry[1:])
+
+        response = self.get_response(request)
+        if (
+            getattr(response, "public_page", False)
+            and not response.cookies
+            and not _touched_private_state(request)
+        ):
+            return self._store(request, response, key)
+        return response
+
+    def _store(self, request, response, key):
+        try:
+            generation, next_publish = current_generation()
+        except Exception:
+            logger.warning("Page cache unavailable; not storing %s", request.path, exc_info=True)
+            return response
+        etag = make_etag(generation, request.path)
+        response["ETag"] = etag
+        response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+        headers = [
+            (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED
+        ]
+        with contextlib.suppress(Exception):  # a full or unreachable cache only costs speed
+            cache.set(key, (generation, etag, response.content, headers), _timeout(next_publish))
+        if _etag_matches(request, etag):
+            return self._not_modified(etag, headers)
+        return response
+
+    def _replay(self, request, etag, content, headers):
+        if _etag_matches(request, etag):
+            return self._not_modified(etag, headers)
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        return response
+
+    @staticmethod
+    def _not_modified(etag, headers):
+        response = HttpResponseNotModified()
+        for name, value in headers:
+            if name.lower() not in ("content-type", "content-length"):
+                response[name] = value
+        return response

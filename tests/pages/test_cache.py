@@ -9,7 +9,13 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from pages.cache import GENERATION_KEY, cache_public_page, current_generation, response_key
+from pages.cache import (
+    GENERATION_KEY,
+    PublicPageCacheMiddleware,
+    cache_public_page,
+    cached_entry,
+    entry_key,
+)
 from pages.models import FAQ, Page
 from tests.pages.factories import make_page
 
@@ -158,9 +164,8 @@ def test_staff_are_never_served_a_cached_page(client, admin_client, article):
 
 def test_staff_never_populate_the_cache(admin_client, client, article):
     admin_client.get(article.path)
-    generation, _ = current_generation()
 
-    assert cache.get(response_key(generation, article.path)) is None
+    assert cached_entry(article.path) is None
     _, query_count = queries_for(client, article.path)
     assert query_count > 0
 
@@ -181,8 +186,7 @@ def test_entries_expire_by_the_next_scheduled_publish(client, section, travel):
         publish_at=timezone.now() + timedelta(seconds=90),
     )
     client.get("/")
-    generation, next_publish = current_generation()
-    key = response_key(generation, "/")
+    key = entry_key("/")
     assert cache.get(key) is not None
 
     travel(91)
@@ -209,11 +213,10 @@ def test_a_response_that_used_the_csrf_token_is_never_stored(db):
         return HttpResponse(f"token {get_token(request)}")
 
     request = RequestFactory().get("/form-page/")
-    response = view_with_a_form(request)
-    generation, _ = current_generation()
+    response = PublicPageCacheMiddleware(view_with_a_form)(request)
 
     assert response.status_code == 200
-    assert cache.get(response_key(generation, "/form-page/")) is None
+    assert cached_entry("/form-page/") is None
 
 
 def test_a_new_release_never_serves_the_old_release_entries(client, article, settings):
@@ -224,3 +227,24 @@ def test_a_new_release_never_serves_the_old_release_entries(client, article, set
 
     assert response.status_code == 200
     assert "Harbor Light Clinic" in response.content.decode()
+
+
+def test_a_cached_hit_carries_the_same_security_headers_as_the_miss(client, article):
+    miss = client.get(article.path)
+    hit = client.get(article.path)
+
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert hit[header] == miss[header]
+    assert hit.content == miss.content
+
+
+def test_a_cached_hit_skips_sessions_csrf_and_the_view(client, article, monkeypatch):
+    client.get(article.path)
+    from pages import views
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the view ran on a cache hit")
+
+    monkeypatch.setattr(views.Page.objects, "published", must_not_run)
+
+    assert client.get(article.path).status_code == 200
