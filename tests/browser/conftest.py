@@ -5,6 +5,8 @@ the whole process: Playwright's sync API keeps an asyncio loop in the main threa
 Django's async-safety guard would otherwise refuse every ORM call in the test.
 """
 
+import importlib
+import io
 import os
 import re
 import shutil
@@ -60,3 +62,106 @@ def shoot(request):
         return path
 
     return take
+
+
+# Data and state --------------------------------------------------------------------------
+# Transactional tests flush every table after each test, and a flush re-creates only
+# content types and permissions. The groups (migration 0007) and the topics (0002) are
+# made again here the way those migrations make them.
+
+
+@pytest.fixture(autouse=True)
+def roles_and_topics(transactional_db):
+    from django.apps import apps
+
+    _migration("inquiries", "0002_default_topics").add_default_topics(apps, None)
+    _create_roles(_migration("inquiries", "0007_staff_roles"))
+
+
+def _migration(app_label, name):
+    return importlib.import_module(f"{app_label}.migrations.{name}")
+
+
+def _create_roles(roles):
+    # Not roles.create_roles itself: it switches AppConfig.models_module off afterwards,
+    # which on the global registry would stop later flushes from re-creating permissions.
+    from django.contrib.auth.models import Group, Permission
+
+    intake, _ = Group.objects.get_or_create(name=roles.INTAKE_STAFF)
+    for app_label, codename in roles.INTAKE_STAFF_PERMISSIONS:
+        intake.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    editors, _ = Group.objects.get_or_create(name=roles.CONTENT_EDITORS)
+    editors.permissions.add(
+        *Permission.objects.filter(content_type__app_label__in=roles.CONTENT_EDITOR_APPS)
+    )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # The pages app caches whole responses, and the form's rate limit counts in the cache:
+    # neither may leak from one test (and its flushed database) into the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def demo_content(transactional_db):
+    from django.core.management import call_command
+
+    call_command("load_demo_content", stdout=io.StringIO())
+
+
+@pytest.fixture
+def quick_fill_allowed(monkeypatch):
+    """Playwright types faster than any person: without this, a form filled in under
+    MIN_FILL_SECONDS is stored as spam. The live server runs in this process."""
+    monkeypatch.setattr("inquiries.spam.MIN_FILL_SECONDS", 0)
+
+
+# People ------------------------------------------------------------------------------------
+
+STAFF_PASSWORD = "four words make a passphrase"
+
+
+@pytest.fixture
+def make_staff_user(transactional_db):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    def make(username, group):
+        user = get_user_model().objects.create_user(
+            username, password=STAFF_PASSWORD, is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+def sign_in(page, user):
+    """Sign in through the admin's real login form."""
+    from django.urls import reverse
+
+    page.goto(reverse("admin:login"))
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+# Browsers ----------------------------------------------------------------------------------
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def phone_page(browser, browser_context_args):
+    """A page in a fresh phone-sized context (touch, mobile viewport, no cookies)."""
+    context = browser.new_context(**browser_context_args, **PHONE, device_scale_factor=2)
+    page = context.new_page()
+    yield page
+    context.close()
