@@ -1,4 +1,5 @@
-"""CSV export of inquiries: streamed, formula-safe, and recorded on each inquiry's timeline."""
+"""CSV export of inquiries: streamed, formula-safe, recorded on each inquiry's timeline
+and in the staff audit trail."""
 
 import csv
 import json
@@ -8,6 +9,8 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from inquiries.models import Inquiry, InquiryEvent
+from staff.audit import record_access
+from staff.models import AuditEntry
 
 # A spreadsheet treats a cell starting with one of these as a formula (or, for tab and
 # carriage return, may strip them and then do so): prefix an apostrophe so it is text.
@@ -123,10 +126,18 @@ def record_export(queryset, *, actor):
     return row_count
 
 
-def export_response(queryset, *, actor):
-    """Record the export, then stream the CSV (a million rows never sit in memory)."""
+def export_response(queryset, *, request, scope):
+    """Record the export (timeline and audit trail), then stream the CSV (a million rows
+    never sit in memory). `scope` says which rows: the filter, or the ids selected."""
     queryset = queryset.select_related(None)
-    row_count = record_export(queryset, actor=actor)
+    with transaction.atomic():
+        row_count = record_export(queryset, actor=request.user)
+        record_access(
+            request,
+            AuditEntry.Action.EXPORT,
+            object_type="inquiry",
+            detail=f"CSV of {row_count} row{'s' if row_count != 1 else ''}; {scope}",
+        )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(csv_rows(queryset), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="inquiries-{stamp}.csv"'

@@ -1,6 +1,16 @@
 from clinic.net import client_ip, hash_ip
 from staff.models import AuditEntry
 
+OBJECT_ID_MAX = AuditEntry._meta.get_field("object_id").max_length
+DETAIL_MAX = AuditEntry._meta.get_field("detail").max_length
+PATH_MAX = AuditEntry._meta.get_field("path").max_length
+
+
+def _storable(text, max_length):
+    # PostgreSQL refuses NUL in text, and a hostile query string must not turn the
+    # audit write (and so the page) into a 500.
+    return str(text).replace("\x00", "\ufffd")[:max_length]
+
 
 def record_access(request, action, *, object_type, object_id="", detail=""):
     """Append one audit entry for what the signed-in staff member just did."""
@@ -11,8 +21,8 @@ def record_access(request, action, *, object_type, object_id="", detail=""):
         actor_username=user.get_username() if signed_in else "",
         action=action,
         object_type=object_type,
-        object_id=str(object_id),
-        detail=detail[:300],
-        path=request.get_full_path()[:300],
+        object_id=_storable(object_id, OBJECT_ID_MAX),
+        detail=_storable(detail, DETAIL_MAX),
+        path=_storable(request.get_full_path(), PATH_MAX),
         ip_hash=hash_ip(client_ip(request)),
     )

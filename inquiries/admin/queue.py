@@ -1,9 +1,16 @@
-"""The intake CRM: the inquiry queue, its detail page and their small action views."""
+"""The intake CRM: the inquiry queue, its detail page and their small action views.
+
+Every view, change and export of inquiry data here is also written to the append-only
+staff audit trail (`staff.audit.record_access`), beside the inquiry's own timeline.
+"""
+
+import unicodedata
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.db.models.functions import Lower
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -28,8 +35,11 @@ from inquiries.export import export_response
 from inquiries.models import Inquiry, InquiryEvent, waiting_too_long_q
 from inquiries.roles import EXPORT_PERMISSION
 from inquiries.search import search_inquiries
+from staff.audit import record_access
+from staff.models import AuditEntry
 
 Status = Inquiry.Status
+Audit = AuditEntry.Action
 
 # name -> (form class, form prefix, permission the staff member needs)
 DETAIL_ACTIONS = {
@@ -261,6 +271,9 @@ class InquiryAdmin(admin.ModelAdmin):
         )
 
     def get_search_results(self, request, queryset, search_term):
+        # Control characters never match a stored value, and PostgreSQL refuses a NUL in
+        # a query parameter outright (a 500), so they are dropped from the term.
+        search_term = "".join(c for c in search_term if unicodedata.category(c) != "Cc")
         return search_inquiries(queryset, search_term), False
 
     # Saving: contact details only, through the model's verb method --------------------
@@ -268,15 +281,20 @@ class InquiryAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             raise PermissionDenied
-        obj.update_details(form.changed_data, actor=request.user)
+        if obj.update_details(form.changed_data, actor=request.user):
+            # changeform_view runs in a transaction: the audit entry commits with the change.
+            _audit_change(request, obj, "Details form: changed " + ", ".join(form.changed_data))
 
     # Bulk actions ----------------------------------------------------------------------
 
     @admin.action(description="Assign to me", permissions=["change"])
     def assign_to_me(self, request, queryset):
-        changed = sum(
-            inquiry.assign(request.user, actor=request.user) for inquiry in queryset.order_by("pk")
-        )
+        changed = 0
+        for inquiry in queryset.order_by("pk"):
+            with transaction.atomic():
+                if inquiry.assign(request.user, actor=request.user):
+                    _audit_change(request, inquiry, "Bulk action: assigned to me")
+                    changed += 1
         self.message_user(request, _counted(changed, "assigned to you"), messages.SUCCESS)
 
     @admin.action(description="Mark contacted", permissions=["change"])
@@ -293,13 +311,20 @@ class InquiryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export selected as CSV", permissions=["export"])
     def export_selected(self, request, queryset):
-        return export_response(queryset, actor=request.user)
+        if request.POST.get("select_across") == "1":
+            scope = "all matching " + (request.META.get("QUERY_STRING") or "the open queue")
+        else:
+            scope = "selected ids " + _id_list(queryset)
+        return export_response(queryset, request=request, scope=scope)
 
     def _transition(self, request, queryset, status, done_text):
         done, refused = 0, []
         for inquiry in queryset.select_related(None).order_by("pk"):
+            old = inquiry.get_status_display()
             try:
-                inquiry.transition_to(status, actor=request.user)
+                with transaction.atomic():
+                    inquiry.transition_to(status, actor=request.user)
+                    _audit_change(request, inquiry, f"Bulk action: status {old} → {status.label}")
             except ValidationError as error:
                 refused.append(" ".join(error.messages).rstrip("."))
             else:
@@ -316,6 +341,7 @@ class InquiryAdmin(admin.ModelAdmin):
         if obj is not None:
             if request.method == "GET":
                 obj.record_event(InquiryEvent.Kind.VIEWED, actor=request.user)
+                record_access(request, Audit.VIEW, object_type="inquiry", object_id=obj.pk)
             context.update(self._detail_context(request, obj))
             context["title"] = obj.reference
             context["subtitle"] = obj.full_name
@@ -369,7 +395,10 @@ class InquiryAdmin(admin.ModelAdmin):
         form = form_class(request.POST, inquiry=inquiry, prefix=prefix)
         if form.is_valid():
             try:
-                self.message_user(request, form.apply(request.user), messages.SUCCESS)
+                with transaction.atomic():
+                    done = form.apply(request.user)
+                    _audit_change(request, inquiry, f"{action.capitalize()} form: {done}")
+                self.message_user(request, done, messages.SUCCESS)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
         else:
@@ -405,7 +434,8 @@ class InquiryAdmin(admin.ModelAdmin):
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters as error:
             raise Http404("Those filters don't apply to inquiries.") from error
-        return export_response(changelist.get_queryset(request), actor=request.user)
+        scope = "filter " + (request.META.get("QUERY_STRING") or "none (the open queue)")
+        return export_response(changelist.get_queryset(request), request=request, scope=scope)
 
     def dashboard_view(self, request):
         if not self.has_view_permission(request):
@@ -420,12 +450,42 @@ class InquiryAdmin(admin.ModelAdmin):
             "now": timezone.localtime(),
         }
         request.current_app = self.admin_site.name
+        record_access(request, Audit.VIEW, object_type="inquiry dashboard")
         return TemplateResponse(request, "admin/inquiries/inquiry/dashboard.html", context)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
         extra_context["can_export"] = self.has_export_permission(request)
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            # The queue shows names and messages: record which slice of it was looked at.
+            record_access(
+                request,
+                Audit.VIEW,
+                object_type="inquiry list",
+                detail=request.META.get("QUERY_STRING") or "(the open queue)",
+            )
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        if response.status_code == 200:
+            record_access(
+                request, Audit.VIEW, object_type="inquiry", object_id=object_id, detail="history"
+            )
+        return response
+
+
+def _audit_change(request, inquiry, detail):
+    record_access(request, Audit.CHANGE, object_type="inquiry", object_id=inquiry.pk, detail=detail)
+
+
+def _id_list(queryset, limit=40):
+    """The exported ids for the audit entry, cut to fit: "1, 2, 3" or "1, 2, … (120 in all)"."""
+    pks = list(queryset.order_by("pk").values_list("pk", flat=True)[: limit + 1])
+    if len(pks) <= limit:
+        return ", ".join(map(str, pks))
+    return ", ".join(map(str, pks[:limit])) + f", … ({queryset.count()} in all)"
 
 
 def _short_age(delta):
