@@ -7,9 +7,7 @@ class PagesConfig(AppConfig):
     verbose_name = "Educational pages"
 
     def ready(self):
-        from django.test.signals import setting_changed
-
-        from pages.cache import content_changed, settings_changed
+        from pages.cache import content_changed
         from pages.models import FAQ, Page, Reference
 
         # Any change to what a public page shows invalidates the whole-page cache,
@@ -21,4 +19,3 @@ class PagesConfig(AppConfig):
             post_delete.connect(
                 content_changed, sender=model, dispatch_uid=f"pages-cache-delete-{model.__name__}"
             )
-        setting_changed.connect(settings_changed, dispatch_uid="pages-cache-settings")

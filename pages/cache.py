@@ -101,17 +101,17 @@ def release():
     # runserver doesn't restart for a template edit, so development recomputes each time.
     if settings.DEBUG:
         _release_fingerprint.cache_clear()
-    return _release_fingerprint()
+    # Keyed on the settings' values, so a test (or anything) that changes them is seen.
+    return _release_fingerprint(tuple(getattr(settings, name, "") for name in RENDERING_SETTINGS))
 
 
 @memoize
-def _release_fingerprint():
+def _release_fingerprint(rendering_settings):
     """A fingerprint of what shapes the HTML besides the content: templates, this app's
     code, the static manifest and the clinic's settings. A deploy that changes any of them
     starts afresh, and servers on different releases never share entries."""
     fingerprint = hashlib.blake2b(digest_size=8)
-    for name in RENDERING_SETTINGS:
-        fingerprint.update(repr(getattr(settings, name, "")).encode())
+    fingerprint.update(repr(rendering_settings).encode())
     sources = [Path(directory) for template in settings.TEMPLATES for directory in template["DIRS"]]
     sources.append(Path(__file__).resolve().parent)
     files = sorted(
@@ -127,11 +127,6 @@ def _release_fingerprint():
             fingerprint.update(str(path).encode())
             fingerprint.update(path.read_bytes())
     return fingerprint.hexdigest()
-
-
-def settings_changed(**kwargs):
-    """Tests change settings at run time; a deploy restarts the processes instead."""
-    _release_fingerprint.cache_clear()
 
 
 def entry_key(path):

@@ -6,17 +6,17 @@ rel="noopener noreferrer" to links that leave the site and drops images from oth
 """
 
 import html
+from functools import cache
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urlsplit
 
-import markdown
-import nh3
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from markdown.extensions.toc import slugify
-from markdown.treeprocessors import Treeprocessor
+
+# python-markdown and nh3 are imported when a page is saved, not when a worker starts:
+# public requests never render Markdown, and workers stay smaller without them.
 
 CTA_MARKER = "[[get-in-touch]]"
 CRISIS_MARKER = "[[crisis-lines]]"
@@ -72,24 +72,32 @@ RESERVED_ID_PREFIX = "page-"
 
 def heading_id(value, separator):
     """Markdown's own slug, kept clear of the ids the page templates use."""
+    from markdown.extensions.toc import slugify
+
     slug = slugify(value, separator)
     if slug in RESERVED_IDS or slug.startswith(RESERVED_ID_PREFIX):
         slug = f"section-{slug}"
     return slug
 
 
-class DemoteH1(Treeprocessor):
-    """The page title is the only <h1>; a `# heading` in the body becomes an <h2>."""
+@cache
+def _demote_h1_extension_class():
+    import markdown
+    from markdown.treeprocessors import Treeprocessor
 
-    def run(self, root):
-        for element in root.iter("h1"):
-            element.tag = "h2"
+    class DemoteH1(Treeprocessor):
+        """The page title is the only <h1>; a `# heading` in the body becomes an <h2>."""
 
+        def run(self, root):
+            for element in root.iter("h1"):
+                element.tag = "h2"
 
-class DemoteH1Extension(markdown.Extension):
-    def extendMarkdown(self, md):  # noqa: N802 (python-markdown's API)
-        # Before the toc treeprocessor (priority 5), so demoted headings join the TOC.
-        md.treeprocessors.register(DemoteH1(md), "demote_h1", 30)
+    class DemoteH1Extension(markdown.Extension):
+        def extendMarkdown(self, md):  # noqa: N802 (python-markdown's API)
+            # Before the toc treeprocessor (priority 5), so demoted headings join the TOC.
+            md.treeprocessors.register(DemoteH1(md), "demote_h1", 30)
+
+    return DemoteH1Extension
 
 
 def site_host():
@@ -144,6 +152,8 @@ class _LinkPass(HTMLParser):
 
 
 def sanitise(raw_html):
+    import nh3
+
     cleaned = nh3.clean(
         raw_html,
         tags=ALLOWED_TAGS,
@@ -161,8 +171,10 @@ def sanitise(raw_html):
 
 
 def _markdown():
+    import markdown
+
     return markdown.Markdown(
-        extensions=["sane_lists", "tables", "toc", DemoteH1Extension()],
+        extensions=["sane_lists", "tables", "toc", _demote_h1_extension_class()()],
         extension_configs={"toc": {"toc_depth": "2-3", "slugify": heading_id}},
     )
 
