@@ -3,6 +3,7 @@ import re
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from pages import views
 from pages.models import reserved_slugs
@@ -18,7 +19,8 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap.xml",
-        cache_control(public=True, max_age=3600)(sitemap),
+        # Read-only, like every public page: POST, PUT and DELETE get a 405.
+        require_safe(cache_control(public=True, max_age=3600)(sitemap)),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
