@@ -17,7 +17,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+# Git-ignored. BROWSER_SCREENSHOT_DIR moves them, e.g. out of the way of another run.
+SCREENSHOT_DIR = Path(
+    os.environ.get(
+        "BROWSER_SCREENSHOT_DIR",
+        Path(__file__).resolve().parents[2] / "test-results" / "screenshots",
+    )
+)
 
 
 def pytest_collection_modifyitems(items):

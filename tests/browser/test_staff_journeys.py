@@ -55,7 +55,7 @@ def test_intake_staffer_finds_the_urgent_inquiry_first_and_works_it(
     page.get_by_role("link", name="Inquiry queue").click()
 
     # The queue: the newest inquiry is on top because it is urgent; then oldest first.
-    expect(page.get_by_role("heading", level=1)).to_contain_text("inquir")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Select inquiry to change")
     references = page.locator("#result_list tbody tr > th a")
     expect(references).to_have_text([urgent.reference, oldest.reference, older.reference])
     first_row = page.locator("#result_list tbody tr").first
