@@ -4,8 +4,6 @@ Every view, change and export of inquiry data here is also written to the append
 staff audit trail (`staff.audit.record_access`), beside the inquiry's own timeline.
 """
 
-import unicodedata
-
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
@@ -271,9 +269,6 @@ class InquiryAdmin(admin.ModelAdmin):
         )
 
     def get_search_results(self, request, queryset, search_term):
-        # Control characters never match a stored value, and PostgreSQL refuses a NUL in
-        # a query parameter outright (a 500), so they are dropped from the term.
-        search_term = "".join(c for c in search_term if unicodedata.category(c) != "Cc")
         return search_inquiries(queryset, search_term), False
 
     # Saving: contact details only, through the model's verb method --------------------
