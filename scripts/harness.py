@@ -98,6 +98,31 @@ class TempPostgres:
     def stop(self, mode="fast"):
         self._run(pg_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
 
+    def query(self, sql, database="clinic", **variables):
+        """Run SQL with psql in this cluster; return its rows, each a list of text fields.
+        Values go in as psql variables, quoted by psql: `email LIKE :'pattern'`."""
+        command = [
+            pg_bin("psql"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            "-d",
+            database,
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-qAtF",
+            "\t",
+        ]
+        for name, value in variables.items():
+            command += ["-v", f"{name}={value}"]
+        result = subprocess.run(
+            [*command, "-f", "-"], input=sql, check=True, capture_output=True, text=True
+        )
+        return [line.split("\t") for line in result.stdout.splitlines() if line]
+
     def destroy(self):
         with contextlib.suppress(subprocess.CalledProcessError):
             self.stop("immediate")

@@ -1,0 +1,931 @@
+#!/usr/bin/env python
+"""Load and fault test: no inquiry lost or doubled under load, through a database restart
+and a mail outage, and with two app servers sharing PostgreSQL and Redis.
+
+    .venv/bin/python scripts/loadtest.py [--scenario all|concurrency|db-restart|smtp|two-servers]
+
+Starts a PostgreSQL cluster of its own (initdb and pg_ctl in a temporary folder, port
+55432), migrates it and loads the demo content, serves the site with gunicorn on
+127.0.0.1 (ports 8801-8805, production settings) and runs:
+
+1. concurrency: 2,000 valid submissions from 50 concurrent clients (rate limit raised),
+   some sent twice (one after the other, and two at the same instant): every 303 is
+   stored exactly once, and a resend lands on the same thank-you page.
+2. db-restart: continuous submissions while PostgreSQL is stopped and started again: each
+   is answered 303 or 503, never 500 or a dropped connection; every 303 is stored; the
+   same gunicorn answers 303 again afterwards; a form answered 503 and sent again is
+   stored once.
+3. smtp: the mail server unreachable (inquiries stored and answered 303, emails pending
+   with the error recorded), then reachable (an aiosmtpd sink on 8825): two overlapping
+   `send_pending_notifications` runs send each email exactly once.
+4. two-servers: two gunicorns sharing the database and a Redis cache (db 6, flushed
+   first): the rate limit (5 per 10 minutes) holds across both, and a page saved in the
+   admin on one server is fresh on the other at the very next request.
+
+Prints the figures as it goes and a summary table; exits 1 if any check fails. Everything
+it starts (gunicorns, the SMTP sink, the cluster) is stopped even on failure.
+"""
+
+import argparse
+import email
+import email.policy
+import http.client
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import PROJECT_ROOT, PYTHON, Gunicorn, TempPostgres, manage, site_env  # noqa: E402
+
+PG_PORT = 55432
+SMTP_PORT = 8825
+PORTS = {"concurrency": 8801, "db-restart": 8802, "smtp": 8803, "two-servers": (8804, 8805)}
+REDIS_URL = "redis://127.0.0.1:6379/6"
+FORM = "/get-in-touch/"
+ARTICLE = "/treatments/ketamine-for-ptsd/"
+ADMIN = "/" + os.environ.get("DJANGO_ADMIN_PATH", "admin").strip("/") + "/"
+INTAKE_ADDRESS = "intake@clinic.test"
+CLIENT_TIMEOUT = 30
+LOCMEM_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
+SMTP_EMAIL = "django.core.mail.backends.smtp.EmailBackend"
+
+FORM_TOKENS = """
+import time
+from inquiries.spam import issue_form_token
+shown = time.time() - 30
+print("\\n".join(issue_form_token(now=shown) for _ in range({count})))
+"""
+
+STAFF_SESSION = """
+from django.contrib.auth import get_user_model, BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+user, _ = get_user_model().objects.get_or_create(username="loadtest-staff")
+user.is_staff = user.is_superuser = True
+user.set_password("loadtest-staff-password-0123")
+user.save()
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.set_expiry(3600)
+session.save()
+print(session.session_key)
+"""
+
+
+def say(message):
+    print(message, flush=True)
+
+
+# --- the site and its clients ------------------------------------------------------
+
+
+def base_env(pg, **extra):
+    """Production settings against the temporary cluster; each scenario adds its own."""
+    settings = {
+        "DJANGO_REQUIRE_2FA": "false",
+        "DJANGO_CONN_MAX_AGE": 60,
+        "REDIS_URL": "",  # local-memory cache unless a scenario shares Redis
+        "EMAIL_BACKEND": LOCMEM_EMAIL,
+        "INTAKE_NOTIFY_EMAILS": INTAKE_ADDRESS,
+        "INQUIRY_EMAILS_IN_REQUEST": "true",
+        "INQUIRY_RATE_LIMIT": 1_000_000,  # raised out of reach except in two-servers
+        "INQUIRY_RATE_WINDOW_SECONDS": 600,
+        "SITE_URL": "http://127.0.0.1:8801",
+    }
+    settings.update(extra)
+    return site_env(pg.url, **settings)
+
+
+def shell(env, code):
+    return manage(env, "shell", "--verbosity", "0", "-c", code).strip()
+
+
+def form_tokens(env, count):
+    """Fresh signed form tokens, as if each form had been shown 30 seconds ago."""
+    return shell(env, FORM_TOKENS.format(count=count)).splitlines()
+
+
+def port_in_use(port):
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def request(port, method, path, *, body=None, headers=None, timeout=CLIENT_TIMEOUT):
+    """One HTTP exchange on a new connection (gunicorn's sync workers close each one)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def cookies_from(headers):
+    found = {}
+    for header in headers.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        found[name.strip()] = rest.split(";", 1)[0]
+    return found
+
+
+@dataclass
+class Outcome:
+    email: str
+    status: int | None  # None: no HTTP answer at all (refused, reset, timed out)
+    location: str = ""
+    error: str = ""
+    body: str = ""
+    port: int = 0
+
+
+class PublicForm:
+    """What a browser holds after one GET of the form: the CSRF cookie and token."""
+
+    def __init__(self, port):
+        status, headers, content = request(port, "GET", FORM)
+        if status != 200:
+            raise RuntimeError(f"GET {FORM} answered {status}")
+        page = content.decode()
+        self.csrf_cookie = cookies_from(headers)["csrftoken"]
+        self.csrf_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        self.topic = re.findall(r'<option value="(\d+)"', page)[0]
+
+    def body(self, token, address, serial):
+        return urlencode(
+            {
+                "csrfmiddlewaretoken": self.csrf_token,
+                "first_name": "Load",
+                "last_name": f"Patient {serial}",
+                "email": address,
+                "contact_method": "email",
+                "phone": "",
+                "best_time": "Weekday mornings",
+                "topic": self.topic,
+                "message": "I would like to know whether ketamine therapy could help me.",
+                "consent": "on",
+                "website": "",
+                "form_token": token,
+            }
+        )
+
+    def post(self, port, body, address):
+        try:
+            status, headers, _ = request(
+                port,
+                "POST",
+                FORM,
+                body=body,
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": f"csrftoken={self.csrf_cookie}",
+                    "Referer": f"http://127.0.0.1:{port}{FORM}",
+                },
+            )
+        except (OSError, http.client.HTTPException) as error:
+            return Outcome(address, None, error=f"{type(error).__name__}: {error}", body=body)
+        return Outcome(address, status, headers.get("Location", ""), body=body, port=port)
+
+
+def stored_counts(pg, prefix, *, real_only=False):
+    """{email: rows} for the inquiries whose email starts with prefix."""
+    rows = pg.query(
+        "SELECT email, count(*) FROM inquiries_inquiry WHERE email LIKE :'pattern' "
+        "AND (status <> 'spam' OR NOT :real_only) GROUP BY email",
+        pattern=prefix + "%",
+        real_only=str(real_only).lower(),
+    )
+    return {address: int(count) for address, count in rows}
+
+
+def notification_states(pg, prefix):
+    rows = pg.query(
+        "SELECT n.state, count(*) FROM inquiries_notification n "
+        "JOIN inquiries_inquiry i ON i.id = n.inquiry_id "
+        "WHERE i.email LIKE :'pattern' GROUP BY n.state",
+        pattern=prefix + "%",
+    )
+    return {state: int(count) for state, count in rows}
+
+
+def server_errors_logged(server):
+    """Lines where Django logged an unhandled exception (a 500) in gunicorn's log."""
+    text = server.log_path.read_text(errors="replace")
+    return text.count("Internal Server Error")
+
+
+# --- results -----------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    name: str
+    sent: int = 0
+    accepted: int = 0
+    unavailable: int = 0
+    limited: int = 0
+    server_errors: int = 0
+    errors: int = 0  # no answer, or a status other than 303, 503, 429 and 500
+    stored: int = 0
+    duplicates: int = 0
+    emails: int = 0
+    seconds: float = 0.0
+    failures: list = field(default_factory=list)
+
+    def tally(self, outcomes):
+        statuses = Counter(outcome.status for outcome in outcomes)
+        self.sent += len(outcomes)
+        self.accepted += statuses.pop(303, 0)
+        self.unavailable += statuses.pop(503, 0)
+        self.limited += statuses.pop(429, 0)
+        self.server_errors += statuses.pop(500, 0)
+        self.errors += sum(statuses.values())
+        return statuses
+
+    def check(self, ok, message):
+        say(f"  {'ok  ' if ok else 'FAIL'} {message}")
+        if not ok:
+            self.failures.append(message)
+        return ok
+
+
+def describe(outcomes):
+    statuses = Counter(outcome.status for outcome in outcomes)
+    text = ", ".join(
+        f"{status or 'no answer'}: {n}" for status, n in sorted(statuses.items(), key=str)
+    )
+    samples = sorted({outcome.error for outcome in outcomes if outcome.error})[:3]
+    return text + (f" (e.g. {'; '.join(samples)})" if samples else "")
+
+
+def check_stored_once(result, outcomes, counts):
+    """Every accepted submission is stored, and nothing is stored twice."""
+    accepted = {outcome.email for outcome in outcomes if outcome.status == 303}
+    missing = sorted(address for address in accepted if counts.get(address, 0) == 0)
+    result.duplicates = sum(count - 1 for count in counts.values())
+    result.stored = len(counts)
+    result.check(not missing, f"every accepted submission stored ({len(missing)} missing)")
+    if missing:
+        say(f"       missing: {', '.join(missing[:5])}")
+    result.check(
+        result.duplicates == 0, f"no inquiry stored twice ({result.duplicates} duplicates)"
+    )
+
+
+# --- scenarios -----------------------------------------------------------------------
+
+
+def scenario_concurrency(run, result):
+    """2,000 submissions, 50 at a time, some sent twice: each stored exactly once."""
+    port = PORTS["concurrency"]
+    env = base_env(run.pg)
+    server = run.start_server(port, env)
+    form = PublicForm(port)
+    count, clients, prefix = 2000, 50, "lt.s1."
+    tokens = form_tokens(env, count)
+    pairs = []  # (first, second) outcomes of a body sent twice
+
+    def submit(job):
+        serial, token = job
+        address = f"{prefix}{serial}@example.com"
+        body = form.body(token, address, serial)
+        if serial % 20 == 0:  # a retry: sent again as soon as the first answer comes
+            first = form.post(port, body, address)
+            second = form.post(port, body, address)
+            pairs.append(("retry", first, second))
+            return [first, second]
+        if serial % 20 == 10:  # a double tap: the same body twice at the same instant
+            barrier = threading.Barrier(2)
+            twin = []
+
+            def tap():
+                barrier.wait()
+                twin.append(form.post(port, body, address))
+
+            helper = threading.Thread(target=tap)
+            helper.start()
+            barrier.wait()
+            first = form.post(port, body, address)
+            helper.join()
+            pairs.append(("double tap", first, twin[0]))
+            return [first, twin[0]]
+        return [form.post(port, body, address)]
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        outcomes = [outcome for batch in pool.map(submit, enumerate(tokens)) for outcome in batch]
+    elapsed = time.monotonic() - started
+    others = result.tally(outcomes)
+    say(
+        f"  {count} unique submissions + {len(pairs)} resent, {clients} clients: "
+        f"{len(outcomes)} requests in {elapsed:.1f} s ({len(outcomes) / elapsed:.0f}/s): "
+        f"{describe(outcomes)}"
+    )
+    result.check(
+        result.accepted == len(outcomes),
+        f"every request answered 303 ({len(outcomes) - result.accepted} not: {dict(others)})",
+    )
+    counts = stored_counts(run.pg, prefix)
+    check_stored_once(result, outcomes, counts)
+    result.check(len(counts) == count, f"{len(counts)} of {count} unique submissions stored")
+    mismatched = [
+        (kind, first, second)
+        for kind, first, second in pairs
+        if not (first.status == second.status == 303 and first.location == second.location)
+    ]
+    by_kind = Counter(kind for kind, _, _ in pairs)
+    result.check(
+        not mismatched,
+        f"{by_kind['retry']} retries and {by_kind['double tap']} double taps each answered "
+        f"303 to the same thank-you page ({len(mismatched)} differ)",
+    )
+    # The thank-you page of a resent form names the inquiry stored the first time.
+    for _, _, second in pairs[:5]:
+        status, _, content = request(port, "GET", second.location)
+        reference = re.search(rb"INQ-\d+", content)
+        result.check(
+            status == 200 and reference is not None,
+            f"thank-you page {second.location[:40]}... answers 200 with reference "
+            f"{reference.group().decode() if reference else None}",
+        )
+    states = notification_states(run.pg, prefix)
+    result.emails = states.get("sent", 0)
+    say(f"  notifications: {states}")
+    result.check(
+        result.emails == 2 * len(counts),
+        f"{result.emails} emails sent for {len(counts)} inquiries (2 each, locmem backend)",
+    )
+    result.check(server_errors_logged(server) == 0, "no 500 in gunicorn's log")
+
+
+def scenario_db_restart(run, result):
+    """PostgreSQL stopped and started under continuous submissions."""
+    port = PORTS["db-restart"]
+    # Long-lived connections, so every worker holds one that the restart breaks.
+    env = base_env(run.pg, DJANGO_CONN_MAX_AGE=600)
+    server = run.start_server(port, env)
+    form = PublicForm(port)
+    prefix, clients = "lt.s2.", 10
+    tokens = iter(enumerate(form_tokens(env, 6000)))
+    lock, stop = threading.Lock(), threading.Event()
+    outcomes = []
+
+    def client():
+        while not stop.is_set():
+            with lock:
+                job = next(tokens, None)
+            if job is None:
+                return
+            serial, token = job
+            address = f"{prefix}{serial}@example.com"
+            outcome = form.post(port, form.body(token, address, serial), address)
+            outcomes.append(outcome)
+            if outcome.status != 303:
+                time.sleep(0.1)  # a person reads the error before trying anything else
+
+    workers_before = sorted(server.worker_pids())
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(3)
+        before_stop = len(outcomes)
+        stopped_at = time.monotonic()
+        run.pg.stop("fast")
+        say(f"  PostgreSQL stopped after {before_stop} submissions")
+        try:
+            time.sleep(1)
+            health_down = request(port, "GET", "/healthz")[0]
+            time.sleep(2)
+        finally:
+            run.pg.start()
+        down_for = time.monotonic() - stopped_at
+        say(f"  PostgreSQL started again after {down_for:.1f} s down")
+        time.sleep(4)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    others = result.tally(outcomes)
+    say(f"  during the run: {len(outcomes)} submissions: {describe(outcomes)}")
+    result.check(
+        not others and result.server_errors == 0,
+        f"each answered 303 or 503 ({result.server_errors} 500s, {result.errors} others: "
+        f"{dict(others)})",
+    )
+    result.check(result.unavailable > 0, f"the outage was seen: {result.unavailable} 503s")
+    result.check(health_down == 503, f"/healthz during the outage answered {health_down}")
+
+    # Recovery: the same gunicorn, never restarted, takes submissions again at once.
+    counts_before_retry = stored_counts(run.pg, prefix)
+    recovery = []
+    for serial, token in zip(range(100_000, 100_020), form_tokens(env, 20), strict=True):
+        address = f"{prefix}{serial}@example.com"
+        recovery.append(form.post(port, form.body(token, address, serial), address))
+    result.tally(recovery)
+    health_up = request(port, "GET", "/healthz")[0]
+    result.check(
+        all(outcome.status == 303 for outcome in recovery),
+        f"after the restart: 20 new submissions: {describe(recovery)}",
+    )
+    result.check(health_up == 200, f"/healthz after the restart answered {health_up}")
+    workers_after = sorted(server.worker_pids())
+    result.check(
+        server.process.poll() is None,
+        f"same gunicorn master (pid {server.process.pid}) still serving; workers "
+        f"{'unchanged' if workers_after == workers_before else 'replaced'} "
+        f"({workers_before} -> {workers_after})",
+    )
+
+    # A patient answered 503 sends the same form again (same token): stored once.
+    refused = [outcome for outcome in outcomes if outcome.status == 503]
+    ghosts = sum(1 for outcome in refused if counts_before_retry.get(outcome.email))
+    say(f"  answered 503 but stored anyway (commit landed, answer did not): {ghosts}")
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        resent = list(pool.map(lambda o: form.post(port, o.body, o.email), refused))
+    result.tally(resent)
+    result.check(
+        all(outcome.status == 303 for outcome in resent),
+        f"the {len(refused)} forms answered 503, sent again: {describe(resent) or 'none'}",
+    )
+    counts = stored_counts(run.pg, prefix)
+    everything = outcomes + recovery + resent
+    check_stored_once(result, everything, counts)
+    unique = {outcome.email for outcome in everything}
+    result.check(
+        set(counts) == unique,
+        f"{len(counts)} stored for {len(unique)} distinct forms sent (after resending the 503s)",
+    )
+    states = notification_states(run.pg, prefix)
+    result.emails = states.get("sent", 0)
+    say(f"  notifications: {states} (pending ones: sent or recorded lost with the database)")
+    logged = server_errors_logged(server)
+    result.check(logged == 0, f"{logged} 500s in gunicorn's log")
+
+
+class SmtpSink:
+    """A local SMTP server (aiosmtpd) that accepts everything and records it."""
+
+    def __init__(self, port):
+        try:
+            from aiosmtpd.controller import Controller
+        except ImportError:
+            sys.exit("aiosmtpd is needed: .venv/bin/pip install aiosmtpd==1.4.6")
+        self.messages = []  # (recipients, subject)
+        self.controller = Controller(self, hostname="127.0.0.1", port=port)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((list(envelope.rcpt_tos), str(message["Subject"])))
+        return "250 Message accepted for delivery"
+
+    def start(self):
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()
+
+
+def scenario_smtp(run, result):
+    """Mail server down: inquiries stored, emails pending; up: each sent exactly once."""
+    port = PORTS["smtp"]
+    if port_in_use(SMTP_PORT):
+        sys.exit(f"port {SMTP_PORT} is in use: the mail server must start out unreachable")
+    env = base_env(
+        run.pg,
+        EMAIL_BACKEND=SMTP_EMAIL,
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=SMTP_PORT,
+        EMAIL_TIMEOUT=3,
+        INQUIRY_EMAILS_IN_REQUEST="true",
+    )
+    server = run.start_server(port, env)
+    form = PublicForm(port)
+    prefix, count, clients = "lt.s3.", 200, 10
+
+    def submit(job):
+        serial, token = job
+        address = f"{prefix}{serial}@example.com"
+        return form.post(port, form.body(token, address, serial), address)
+
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        outcomes = list(pool.map(submit, enumerate(form_tokens(env, count))))
+    result.tally(outcomes)
+    say(f"  mail server down: {count} submissions: {describe(outcomes)}")
+    result.check(result.accepted == count, f"{result.accepted} of {count} answered 303")
+    counts = stored_counts(run.pg, prefix)
+    check_stored_once(result, outcomes, counts)
+    result.check(len(counts) == count, f"{len(counts)} of {count} stored")
+    rows = run.pg.query(
+        "SELECT n.state, n.attempts, n.last_error FROM inquiries_notification n "
+        "JOIN inquiries_inquiry i ON i.id = n.inquiry_id WHERE i.email LIKE :'pattern'",
+        pattern=prefix + "%",
+    )
+    waiting = [row for row in rows if row[0] == "pending" and int(row[1]) >= 1 and row[2]]
+    result.check(
+        len(rows) == 2 * count and len(waiting) == len(rows),
+        f"{len(waiting)} of {len(rows)} notifications pending with attempts >= 1 and the "
+        f"error recorded (expected {2 * count}), e.g. {rows[0][2] if rows else None!r}",
+    )
+    server.stop()
+
+    sink = run.start_sink(SmtpSink(SMTP_PORT))
+    say(f"  SMTP sink listening on {SMTP_PORT}")
+    # Stands for waiting out the backoff (a minute after the first failure): make the
+    # failed emails due now instead of sleeping.
+    run.pg.query(
+        "UPDATE inquiries_notification SET next_attempt_at = now() WHERE state = 'pending' "
+        "AND inquiry_id IN (SELECT id FROM inquiries_inquiry WHERE email LIKE :'pattern')",
+        pattern=prefix + "%",
+    )
+    # Two cron runs at the same time: each email must still go out once.
+    command = [PYTHON, "manage.py", "send_pending_notifications", "--limit", "1000"]
+    runs = [
+        subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(2)
+    ]
+    reports = []
+    for process in runs:
+        stdout, stderr = process.communicate(timeout=180)
+        reports.append((process.returncode, stdout.decode().strip(), stderr.decode()[-500:]))
+    for number, (code, stdout, stderr) in enumerate(reports, 1):
+        say(f"  send_pending_notifications run {number}: exit {code}: {stdout or stderr!r}")
+    result.check(all(code == 0 for code, _, _ in reports), "both runs exited 0")
+    sent_by_run = [
+        int(match.group(1)) if (match := re.search(r"(\d+) sent", stdout)) else 0
+        for _, stdout, _ in reports
+    ]
+    say(f"  emails sent by each run: {sent_by_run} (both > 0: the runs overlapped)")
+
+    references = {
+        f"INQ-{int(pk):06d}": address
+        for pk, address in run.pg.query(
+            "SELECT id, email FROM inquiries_inquiry WHERE email LIKE :'pattern'",
+            pattern=prefix + "%",
+        )
+    }
+    intake, acknowledgements, elsewhere = Counter(), Counter(), 0
+    for recipients, subject in list(sink.messages):
+        reference = re.search(r"INQ-\d+", subject)
+        if recipients == [INTAKE_ADDRESS] and reference and reference.group() in references:
+            intake[reference.group()] += 1
+        elif len(recipients) == 1 and recipients[0].startswith(prefix):
+            acknowledgements[recipients[0]] += 1
+        else:
+            elsewhere += 1
+    result.emails = sum(intake.values()) + sum(acknowledgements.values())
+    say(
+        f"  sink received {len(sink.messages)} messages: {sum(intake.values())} intake, "
+        f"{sum(acknowledgements.values())} acknowledgements for this scenario's inquiries, "
+        f"{elsewhere} others (earlier scenarios' leftovers)"
+    )
+    result.check(
+        all(intake[reference] == 1 for reference in references) and len(intake) == count,
+        f"exactly one intake email per inquiry (max {max(intake.values(), default=0)}, "
+        f"{count - len(intake)} missing)",
+    )
+    result.check(
+        all(acknowledgements[address] == 1 for address in references.values())
+        and len(acknowledgements) == count,
+        f"exactly one acknowledgement per inquiry (max "
+        f"{max(acknowledgements.values(), default=0)}, {count - len(acknowledgements)} missing)",
+    )
+    states = notification_states(run.pg, prefix)
+    result.check(states == {"sent": 2 * count}, f"notification states now: {states}")
+
+
+class FormFields(HTMLParser):
+    """The fields a browser submits from one form: inputs, selects and textareas."""
+
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.fields = []
+        self._select = self._textarea = None
+        self._options, self._text = [], []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "form":
+            self.inside = attributes.get("id") == self.form_id
+        elif not self.inside:
+            return
+        elif tag == "input":
+            kind = (attributes.get("type") or "text").lower()
+            name = attributes.get("name")
+            if not name or kind in ("submit", "button", "image", "reset", "file"):
+                return
+            if kind in ("checkbox", "radio"):
+                if "checked" in attributes:
+                    self.fields.append((name, attributes.get("value") or "on"))
+                return
+            self.fields.append((name, attributes.get("value") or ""))
+        elif tag == "select":
+            self._select = (attributes.get("name"), "multiple" in attributes)
+            self._options = []
+        elif tag == "option" and self._select:
+            self._options.append((attributes.get("value") or "", "selected" in attributes))
+        elif tag == "textarea":
+            self._textarea, self._text = attributes.get("name"), []
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select" and self._select:
+            name, multiple = self._select
+            chosen = [value for value, selected in self._options if selected]
+            if not chosen and not multiple and self._options:
+                chosen = [self._options[0][0]]  # what a browser sends for a plain select
+            if name:
+                self.fields.extend((name, value) for value in chosen)
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            text = "".join(self._text)
+            # HTML drops one newline right after <textarea>; Django writes one there.
+            self.fields.append((self._textarea, text.removeprefix("\r\n").removeprefix("\n")))
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text.append(data)
+
+
+def scenario_two_servers(run, result):
+    """Two app servers, one database, one Redis: one rate limit, one page cache."""
+    import redis
+
+    port_a, port_b = PORTS["two-servers"]
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    say(f"  flushed {REDIS_URL}")
+    env = base_env(
+        run.pg, REDIS_URL=REDIS_URL, INQUIRY_RATE_LIMIT=5, INQUIRY_RATE_WINDOW_SECONDS=600
+    )
+    server_a = run.start_server(port_a, env)
+    server_b = run.start_server(port_b, env)
+    form = PublicForm(port_a)  # the same browser on both servers: one CSRF cookie
+
+    # The rate limit: 12 submissions from one address, alternating between the servers.
+    prefix, count = "lt.s4.", 12
+    outcomes = []
+    for serial, token in enumerate(form_tokens(env, count)):
+        port = (port_a, port_b)[serial % 2]
+        address = f"{prefix}{serial}@example.com"
+        outcomes.append(form.post(port, form.body(token, address, serial), address))
+    result.tally(outcomes)
+    say(
+        "  rate limit, alternating A/B: "
+        + " ".join(f"{'AB'[o.port == port_b]}:{o.status}" for o in outcomes)
+    )
+    expected = [303] * 5 + [429] * (count - 5)
+    result.check(
+        [outcome.status for outcome in outcomes] == expected,
+        f"exactly 5 accepted across both servers, then 429 ({result.accepted} accepted, "
+        f"{result.limited} limited)",
+    )
+    real = stored_counts(run.pg, prefix, real_only=True)
+    every = stored_counts(run.pg, prefix)
+    check_stored_once(result, outcomes, every)
+    result.stored = len(real)
+    result.check(
+        len(real) == 5 and len(every) == count,
+        f"{len(real)} stored as new inquiries, {len(every) - len(real)} kept as spam "
+        f"(rate-limited copies)",
+    )
+
+    # A page saved through server A is fresh on server B at the next request.
+    [(page_id, old_title)] = run.pg.query(
+        "SELECT id, title FROM pages_page WHERE slug = 'ketamine-for-ptsd'"
+    )
+    first = request(port_b, "GET", ARTICLE)
+    second = request(port_b, "GET", ARTICLE)
+    cached = redis.Redis.from_url(REDIS_URL).keys("*pages:response:*")
+    old_etag = second[1]["ETag"]
+    result.check(
+        first[0] == second[0] == 200
+        and old_etag == first[1]["ETag"]
+        and cached
+        and old_title.encode() in second[2],
+        f"article warm in B's cache (200, ETag {old_etag}, {len(cached)} page entries in Redis)",
+    )
+    session = shell(env, STAFF_SESSION)
+    cookie = f"csrftoken={form.csrf_cookie}; sessionid={session}"
+    change = f"{ADMIN}pages/page/{page_id}/change/"
+    status, headers, content = request(port_a, "GET", change, headers={"Cookie": cookie})
+    if not result.check(status == 200, f"admin change form on A: GET {change} -> {status}"):
+        return
+    fresh_cookies = cookies_from(headers)
+    if fresh_cookies:
+        cookie = "; ".join(
+            f"{name}={value}"
+            for name, value in {
+                "csrftoken": form.csrf_cookie,
+                "sessionid": session,
+                **fresh_cookies,
+            }.items()
+        )
+    parser = FormFields("page_form")
+    parser.feed(content.decode())
+    fields = parser.fields
+    new_title = f"Ketamine for PTSD (edited by the load test {int(time.time())})"
+    names = [name for name, _ in fields]
+    say(
+        f"  change form: {len(fields)} fields, management forms "
+        f"{[n for n in names if n.endswith('TOTAL_FORMS')]}"
+    )
+    fields = [(name, new_title if name == "title" else value) for name, value in fields]
+    fields.append(("_save", "Save"))
+    status, headers, content = request(
+        port_a,
+        "POST",
+        change,
+        body=urlencode(fields),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie,
+            "Referer": f"http://127.0.0.1:{port_a}{change}",
+        },
+    )
+    if not result.check(status == 302, f"admin save on A: POST -> {status}"):
+        errors = re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', content.decode(), re.S)
+        say(f"       form errors: {[re.sub(r'<[^>]+>', '', e) for e in errors][:5]}")
+        return
+    [(saved_title,)] = run.pg.query(
+        "SELECT title FROM pages_page WHERE id = :'page_id'", page_id=page_id
+    )
+    result.check(saved_title == new_title, f"title in the database: {saved_title!r}")
+    status, headers, content = request(port_b, "GET", ARTICLE)
+    result.check(
+        status == 200 and new_title.encode() in content and old_title.encode() not in content,
+        f"next GET of the article on B shows the new title (ETag {headers['ETag']}, "
+        f"was {old_etag})",
+    )
+    status, _, content = request(port_a, "GET", ARTICLE)
+    result.check(status == 200 and new_title.encode() in content, "and so does A")
+    result.emails = notification_states(run.pg, prefix).get("sent", 0)
+    for server in (server_a, server_b):
+        result.check(server_errors_logged(server) == 0, f"no 500 in the log of {server.url}")
+
+
+SCENARIOS = {
+    "concurrency": scenario_concurrency,
+    "db-restart": scenario_db_restart,
+    "smtp": scenario_smtp,
+    "two-servers": scenario_two_servers,
+}
+
+
+# --- running ---------------------------------------------------------------------
+
+
+class Run:
+    """What one run started, so that all of it is stopped whatever happens."""
+
+    def __init__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="clinic-loadtest-"))
+        self.pg = None
+        self.servers = []
+        self.sinks = []
+
+    def start_database(self):
+        if port_in_use(PG_PORT):
+            sys.exit(f"port {PG_PORT} is in use: another PostgreSQL (or a leftover run?)")
+        self.pg = TempPostgres(PG_PORT)
+        self.pg.start()
+        self.pg.create_database()
+        env = base_env(self.pg)
+        started = time.monotonic()
+        manage(env, "migrate", "--noinput")
+        manage(env, "collectstatic", "--noinput")
+        manage(env, "load_demo_content")
+        say(
+            f"PostgreSQL on {PG_PORT} in {self.pg.dir}: migrated, demo content loaded in "
+            f"{time.monotonic() - started:.0f} s"
+        )
+
+    def start_server(self, port, env):
+        if port_in_use(port):
+            sys.exit(f"port {port} is in use")
+        server = Gunicorn("clinic.wsgi", port, env, log_path=self.folder / f"gunicorn-{port}.log")
+        self.servers.append(server)
+        server.wait_until_up("/healthz")
+        return server
+
+    def start_sink(self, sink):
+        self.sinks.append(sink)
+        sink.start()
+        return sink
+
+    def stop_servers(self):
+        while self.servers:
+            self.servers.pop().stop()
+        while self.sinks:
+            self.sinks.pop().stop()
+
+    def close(self, keep_logs):
+        self.stop_servers()
+        if self.pg is not None:
+            self.pg.destroy()
+        if keep_logs:
+            say(f"gunicorn logs kept in {self.folder}")
+        else:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def print_summary(results):
+    columns = [
+        ("scenario", 13),
+        ("sent", 6),
+        ("303", 6),
+        ("503", 5),
+        ("429", 5),
+        ("500", 5),
+        ("errors", 7),
+        ("stored", 7),
+        ("dups", 5),
+        ("emails", 7),
+        ("seconds", 8),
+        ("result", 7),
+    ]
+    say(
+        "\n"
+        + "".join(
+            f"{name:<{width}}" if i == 0 else f"{name:>{width}}"
+            for i, (name, width) in enumerate(columns)
+        )
+    )
+    for r in results:
+        values = [
+            r.name,
+            r.sent,
+            r.accepted,
+            r.unavailable,
+            r.limited,
+            r.server_errors,
+            r.errors,
+            r.stored,
+            r.duplicates,
+            r.emails,
+            f"{r.seconds:.1f}",
+            "PASS" if not r.failures else "FAIL",
+        ]
+        say(
+            "".join(
+                f"{value:<{width}}" if i == 0 else f"{value:>{width}}"
+                for i, (value, (_, width)) in enumerate(zip(values, columns, strict=True))
+            )
+        )
+    for r in results:
+        for failure in r.failures:
+            say(f"FAIL {r.name}: {failure}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", choices=["all", *SCENARIOS], default="all")
+    args = parser.parse_args()
+    chosen = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+
+    run, results = Run(), []
+    started = time.monotonic()
+    try:
+        run.start_database()
+        for name in chosen:
+            say(f"\n== {name}: {SCENARIOS[name].__doc__}")
+            result = Result(name)
+            results.append(result)
+            began = time.monotonic()
+            try:
+                SCENARIOS[name](run, result)
+            except (Exception, SystemExit) as error:  # one broken scenario must not hide the rest
+                result.check(False, f"crashed: {type(error).__name__}: {error}")
+            finally:
+                run.stop_servers()
+                result.seconds = time.monotonic() - began
+    finally:
+        failed = not results or any(result.failures for result in results)
+        run.close(keep_logs=failed)
+    print_summary(results)
+    say(f"\ntotal {time.monotonic() - started:.0f} s")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
