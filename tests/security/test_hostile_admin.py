@@ -426,3 +426,19 @@ def test_anonymous_posts_are_sent_to_sign_in_and_change_nothing(client, stored, 
     assert response["Location"].startswith(reverse("admin:login"))
     assert not stored.inquiry.events.exists()
     assert stored.unchanged()
+
+
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [("int\x00ake", PASSWORD), ("intake", PASSWORD + "\x00"), ("intake\r\n", PASSWORD[:-1])],
+)
+def test_sign_in_with_control_characters_is_refused_without_a_500(
+    client, stored, username, password
+):
+    make_staff("intake", group="Intake staff")
+
+    response = client.post(reverse("admin:login"), {"username": username, "password": password})
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert stored.unchanged()

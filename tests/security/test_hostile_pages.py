@@ -114,3 +114,21 @@ def test_page_with_a_foreign_host_is_refused_with_400(client, stored, path, host
     assert response.status_code == 400
     assert b"evil.example" not in response.content
     assert stored.unchanged()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/sitemap.xml?p=%00", 404),
+        ("/sitemap.xml?p=-1", 404),
+        ("/get-in-touch/thanks/?ref=%00", 200),
+        ("/get-in-touch/thanks/?ref=INQ-000001%00:forged", 200),
+        ("/robots.txt?%00", 200),
+    ],
+)
+def test_fixed_addresses_shrug_off_hostile_query_strings(client, stored, url, expected):
+    response = client.get(url)
+
+    assert response.status_code == expected
+    assert b"INQ-000001" not in response.content
+    assert stored.unchanged()
