@@ -64,6 +64,7 @@ def test_patient_on_a_phone_reads_about_ptsd_and_sends_an_inquiry_by_keyboard(
     question.tap()
     expect(question.locator("xpath=..")).to_have_attribute("open", "")
     expect(answer).to_be_visible()
+    assert_no_violations(page)  # again, with the contents and an answer unfolded
     shoot(page, "faq-open")
 
     # Nothing so far has set a cookie; the form page sets only the CSRF cookie.
