@@ -98,6 +98,11 @@ class TempPostgres:
     def stop(self, mode="fast"):
         self._run(pg_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
 
+    def log_text(self):
+        """The server's log so far (errors such as unique violations are logged there)."""
+        path = self.dir / "server.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
     def query(self, sql, database="clinic", **variables):
         """Run SQL with psql in this cluster; return its rows, each a list of text fields.
         Values go in as psql variables, quoted by psql: `email LIKE :'pattern'`."""

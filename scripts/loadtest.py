@@ -59,6 +59,7 @@ FORM = "/get-in-touch/"
 ARTICLE = "/treatments/ketamine-for-ptsd/"
 ADMIN = "/" + os.environ.get("DJANGO_ADMIN_PATH", "admin").strip("/") + "/"
 INTAKE_ADDRESS = "intake@clinic.test"
+TOKEN_VIOLATION = 'violates unique constraint "inquiries_inquiry_submission_token'
 CLIENT_TIMEOUT = 30
 LOCMEM_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
 SMTP_EMAIL = "django.core.mail.backends.smtp.EmailBackend"
@@ -327,6 +328,7 @@ def scenario_concurrency(run, result):
             return [first, twin[0]]
         return [form.post(port, body, address)]
 
+    violations_before = run.pg.log_text().count(TOKEN_VIOLATION)
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         outcomes = [outcome for batch in pool.map(submit, enumerate(tokens)) for outcome in batch]
@@ -355,15 +357,39 @@ def scenario_concurrency(run, result):
         f"{by_kind['retry']} retries and {by_kind['double tap']} double taps each answered "
         f"303 to the same thank-you page ({len(mismatched)} differ)",
     )
-    # The thank-you page of a resent form names the inquiry stored the first time.
-    for _, _, second in pairs[:5]:
-        status, _, content = request(port, "GET", second.location)
-        reference = re.search(rb"INQ-\d+", content)
-        result.check(
-            status == 200 and reference is not None,
-            f"thank-you page {second.location[:40]}... answers 200 with reference "
-            f"{reference.group().decode() if reference else None}",
+    # Each second copy reached the INSERT and was stopped by the unique form token.
+    violations = run.pg.log_text().count(TOKEN_VIOLATION) - violations_before
+    result.check(
+        violations == len(pairs),
+        f"PostgreSQL refused {violations} second copies on the unique form token "
+        f"(one per resent form: {len(pairs)})",
+    )
+    # The thank-you page a resent form lands on names the one inquiry stored for it.
+    references = {
+        address: f"INQ-{int(pk):06d}"
+        for pk, address in run.pg.query(
+            "SELECT id, email FROM inquiries_inquiry WHERE email LIKE :'pattern'",
+            pattern=prefix + "%",
         )
+    }
+
+    def shown_reference(pair):
+        status, _, content = request(port, "GET", pair[2].location)
+        match = re.search(rb"INQ-\d+", content)
+        return status == 200 and match is not None and match.group().decode()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        shown = list(pool.map(shown_reference, pairs))
+    wrong = [
+        (pair[1].email, reference)
+        for pair, reference in zip(pairs, shown, strict=True)
+        if reference != references.get(pair[1].email)
+    ]
+    result.check(
+        not wrong,
+        f"the {len(pairs)} resent forms' thank-you pages each show the reference of the one "
+        f"stored inquiry, e.g. {shown[0]} ({len(wrong)} wrong: {wrong[:3]})",
+    )
     states = notification_states(run.pg, prefix)
     result.emails = states.get("sent", 0)
     say(f"  notifications: {states}")
