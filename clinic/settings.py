@@ -213,6 +213,9 @@ CONTENT_SECURITY_POLICY = {
 
 # Staff accounts. The admin's address is configurable so it is not where bots look first.
 ADMIN_PATH = env_str("DJANGO_ADMIN_PATH", "admin").strip("/") + "/"
+# Staff only ever sign in to the admin; a missing or refused ?next= lands there.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 if not re.fullmatch(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*/", ADMIN_PATH):
     raise ImproperlyConfigured(
         f"DJANGO_ADMIN_PATH must be a path such as 'staff-desk', not {ADMIN_PATH!r}."

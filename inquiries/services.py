@@ -11,7 +11,7 @@ from clinic.net import client_ip, hash_ip
 from inquiries import emails
 from inquiries.consent import CONSENT_TEXT, CONSENT_VERSION
 from inquiries.crisis import has_crisis_language
-from inquiries.forms import clean_metadata
+from inquiries.forms import clean_metadata, has_control_characters
 from inquiries.models import Inquiry, InquiryEvent, Notification
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,12 @@ def _field_length(name):
 
 def published_page_at(path):
     """The published page at this path, or None: ?from= is kept only for a real page."""
-    if not path or not path.startswith("/") or len(path) > _field_length("source_path"):
+    if (
+        not path
+        or not path.startswith("/")
+        or len(path) > _field_length("source_path")
+        or has_control_characters(path)  # PostgreSQL refuses a NUL in a query parameter
+    ):
         return None
     from pages.models import Page  # the pages app owns its model; read it lazily
 

@@ -324,11 +324,6 @@ def test_sign_in_never_redirects_off_site(client, stored, next_url):
     assert stored.unchanged()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="clinic/settings.py sets no LOGIN_REDIRECT_URL, so Django's /accounts/profile/ "
-    "(a 404 here) is used; needs LOGIN_REDIRECT_URL = 'admin:index'",
-)
 def test_sign_in_with_a_foreign_next_lands_on_the_admin_index(client, db):
     make_staff("intake", group="Intake staff")
 

@@ -18,12 +18,6 @@ SCRIPT = '<script>alert("xss-canary")</script>'
 ESCAPED_SCRIPT = "&lt;script&gt;alert("
 SQL_LIKE = ["'; DROP TABLE inquiries_inquiry; --", "1 OR 1=1"]
 FORM_FIELDS = ["first_name", "last_name", "email", "phone", "best_time", "message"]
-# A real bug, in a file another engineer is changing: services.published_page_at passes a
-# ?from= path with a NUL to PostgreSQL, which raises ValueError (a 500). Strict, so the
-# marker must go once the fix (refuse a path containing "\x00") lands.
-NUL_IN_FROM_IS_A_500 = pytest.mark.xfail(
-    strict=True, reason="inquiries/services.py: published_page_at sends NUL to PostgreSQL"
-)
 # Fields that keep what was typed (free text); the others refuse markup and symbols.
 FREE_TEXT_FIELDS = {"best_time", "message"}
 
@@ -152,8 +146,8 @@ def test_control_characters_in_the_message_are_refused_but_line_breaks_are_kept(
     [
         "utm_source=%00&utm_medium=a%00b",
         "from=%00",
-        pytest.param("from=/treatments/%00", marks=NUL_IN_FROM_IS_A_500),
-        pytest.param("from=/%00/", marks=NUL_IN_FROM_IS_A_500),
+        "from=/treatments/%00",
+        "from=/%00/",
         "%00=%00",
         "utm_campaign=%1b%5b31m%07",
     ],
