@@ -52,11 +52,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Anonymous page views are answered from the shared cache here, before anything else
+    # runs; the stored response carries every header the stack below added. See
+    # pages/cache.py.
+    "pages.cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous page views are answered from the shared cache here, before sessions,
-    # CSRF and authentication run; see pages/cache.py.
-    "pages.cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

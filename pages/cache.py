@@ -21,6 +21,7 @@ import hashlib
 import logging
 import secrets
 import time
+from collections import OrderedDict
 from functools import cache as memoize
 from functools import wraps
 from pathlib import Path
@@ -185,11 +186,41 @@ def cache_public_page(view):
     return wrapped
 
 
+def body_key(etag):
+    return f"pages:body:{etag.strip(chr(34))}"
+
+
 def cached_entry(path):
-    """The stored response for path if it belongs to the current generation, else None."""
+    """The stored (generation, etag, headers) for path if current, else None."""
     generation, _ = current_generation()
     entry = cache.get(entry_key(path))
     return entry if entry is not None and entry[0] == generation else None
+
+
+class _RecentBodies:
+    """The last few page bodies this process served, by ETag. An ETag names one
+    rendering of one page, so a body found here is always the right one; only the small
+    (generation, ETag, headers) entry has to come from the shared cache on each hit."""
+
+    SIZE = 64
+
+    def __init__(self):
+        self.bodies = OrderedDict()
+
+    def get(self, etag):
+        body = self.bodies.get(etag)
+        if body is not None:
+            self.bodies.move_to_end(etag)
+        return body
+
+    def put(self, etag, body):
+        self.bodies[etag] = body
+        self.bodies.move_to_end(etag)
+        while len(self.bodies) > self.SIZE:
+            self.bodies.popitem(last=False)
+
+
+recent_bodies = _RecentBodies()
 
 
 # Headers that describe one transfer, not the page: never replayed from the cache.
@@ -199,22 +230,27 @@ _NOT_STORED = {"content-length", "set-cookie", "vary"}
 class PublicPageCacheMiddleware:
     """Serve anonymous GET and HEAD requests for public pages from the shared cache.
 
-    It sits just inside the security and static-file middleware, so a hit costs one
-    cache round trip (generation, next publish time and the entry together) and skips
-    sessions, CSRF, authentication and the view. The stored headers are those the rest
-    of the stack produced on the miss (CSP, X-Frame-Options, ...), so a hit is
-    byte-for-byte the response a miss would give.
+    It is the outermost middleware, so a hit costs one small cache round trip
+    (generation, next publish time and the page's entry together; the body itself is
+    usually already in this process, by ETag) and skips everything else: security
+    headers, sessions, CSRF, authentication and the view. The stored headers are those
+    the whole stack produced on the miss (CSP, X-Frame-Options, nosniff, HSTS on HTTPS),
+    so a hit is byte-for-byte the response a miss would give. A plain-HTTP request
+    while HTTPS is enforced goes down the stack to be redirected.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.skip_prefixes = (settings.STATIC_URL, "/" + settings.ADMIN_PATH)
+        self.ssl_redirect = settings.SECURE_SSL_REDIRECT
 
     def __call__(self, request):
         if (
             request.method not in ("GET", "HEAD")
             or is_signed_in(request)
             or request.path.startswith(self.skip_prefixes)
+            # SecurityMiddleware below answers plain HTTP with a redirect to HTTPS.
+            or (self.ssl_redirect and not request.is_secure())
         ):
             return self.get_response(request)
 
@@ -230,7 +266,10 @@ class PublicPageCacheMiddleware:
         entry = values.get(key)
         fresh = next_publish is not None and not 0 < next_publish <= time.time()
         if fresh and entry is not None and entry[0] == values.get(GENERATION_KEY):
-            return self._replay(request, *entry[1:])
+            _generation, etag, headers = entry
+            body = self._body(etag)
+            if body is not None:
+                return self._replay(request, etag, body, headers)
 
         response = self.get_response(request)
         if (
@@ -253,11 +292,27 @@ class PublicPageCacheMiddleware:
         headers = [
             (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED
         ]
+        timeout = _timeout(next_publish)
         with contextlib.suppress(Exception):  # a full or unreachable cache only costs speed
-            cache.set(key, (generation, etag, response.content, headers), _timeout(next_publish))
+            # The body first: an entry must never point at a body that isn't there.
+            cache.set(body_key(etag), response.content, timeout)
+            cache.set(key, (generation, etag, headers), timeout)
+        recent_bodies.put(etag, response.content)
         if _etag_matches(request, etag):
             return self._not_modified(etag, headers)
         return response
+
+    @staticmethod
+    def _body(etag):
+        body = recent_bodies.get(etag)
+        if body is None:
+            try:
+                body = cache.get(body_key(etag))
+            except Exception:
+                return None
+            if body is not None:
+                recent_bodies.put(etag, body)
+        return body
 
     def _replay(self, request, etag, content, headers):
         if _etag_matches(request, etag):
