@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.forms.utils import ErrorDict
+from django.utils.functional import cached_property
 
 from inquiries.consent import CONSENT_TEXT
 from inquiries.models import Inquiry, Topic
@@ -247,10 +248,14 @@ class InquiryForm(forms.ModelForm):
         # The textarea's maxlength would make browsers cut pasted text silently;
         # the counter and the server-side check say what is too long instead.
         self.fields["message"].widget.attrs.pop("maxlength", None)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+
+    @cached_property
+    def helper(self):
+        """The crispy layout, built only when the form is rendered (not for a valid POST)."""
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
             Div(
                 Div("first_name", css_class="col-sm-6"),
                 Div("last_name", css_class="col-sm-6"),
@@ -266,6 +271,7 @@ class InquiryForm(forms.ModelForm):
             Div("website", css_class="inquiry-hp", aria_hidden="true"),
             "form_token",
         )
+        return helper
 
     def _get_validation_exclusions(self):
         # The topic field has already fetched the topic; model validation would only
