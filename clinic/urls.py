@@ -6,6 +6,10 @@ from clinic import views
 
 handler500 = "clinic.views.server_error"
 
+# The inquiry queue needs the full width of a clinic's screen more than a sidebar that
+# repeats the admin home page.
+admin.site.enable_nav_sidebar = False
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(f"{settings.ADMIN_PATH}two-factor/", include("staff.urls")),

@@ -228,7 +228,7 @@ class InquiryAdmin(admin.ModelAdmin):
     @admin.display(description="Message")
     def message_preview(self, obj):
         # Plain text: the admin escapes it, so markup in a message is shown, never run.
-        return Truncator(obj.message).chars(60)
+        return Truncator(obj.message).chars(40)
 
     # Detail fields ---------------------------------------------------------------------
 
