@@ -30,7 +30,17 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import PROJECT_ROOT, Gunicorn, log, manage, run_wrk, site_env  # noqa: E402
+from harness import (  # noqa: E402
+    PROJECT_ROOT,
+    Gunicorn,
+    form_tokens,
+    log,
+    manage,
+    run_wrk,
+    shell,
+    site_env,
+    staff_session,
+)
 
 ARTICLE = "/treatments/ketamine-for-ptsd/"
 CONNECTIONS = 16
@@ -61,10 +71,6 @@ end
 """
 
 
-def shell(env, code):
-    return manage(env, "shell", "--verbosity", "0", "-c", code).strip()
-
-
 def prepare_site(env, rows):
     log("migrating, collecting static files, loading the demo content...")
     manage(env, "migrate", "--noinput")
@@ -79,33 +85,10 @@ def prepare_site(env, rows):
     manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
 
 
-STAFF_SESSION = """
-from django.contrib.auth import get_user_model, BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-user, _ = get_user_model().objects.get_or_create(username="bench-staff")
-user.is_staff = user.is_superuser = True
-user.set_password("bench-staff-password-0123")
-user.save()
-session = SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session.set_expiry(3600)
-session.save()
-print(session.session_key)
-"""
-
 EMAIL_OF_SOME_INQUIRY = """
 from inquiries.models import Inquiry
 middle = Inquiry.objects.latest("pk").pk // 2
 print(Inquiry.objects.filter(pk__gte=middle).order_by("pk").values_list("email", flat=True)[0])
-"""
-
-FORM_TOKENS = """
-import time
-from inquiries.spam import issue_form_token
-shown = time.time() - 30
-print("\\n".join(issue_form_token(now=shown) for _ in range({count})))
 """
 
 
@@ -138,7 +121,7 @@ class PostBodies:
         self.serial = 0
 
     def write(self, count, threads):
-        tokens = shell(self.env, FORM_TOKENS.format(count=count)).splitlines()
+        tokens = form_tokens(self.env, count)
         folder = Path(tempfile.mkdtemp(prefix="bench-post-"))
         bodies = folder / "bodies.txt"
         lines = []
@@ -222,7 +205,7 @@ def main():
         capture_output=True,
     )
     prepare_site(env, args.rows)
-    session_key = shell(env, STAFF_SESSION)
+    session_key = staff_session(env, "bench-staff")
     email = shell(env, EMAIL_OF_SOME_INQUIRY)
 
     ceiling = Gunicorn("bench_ceiling:application", 8701, env, chdir=PROJECT_ROOT / "scripts")

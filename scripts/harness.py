@@ -277,3 +277,44 @@ def parse_wrk(output):
         "bad_status": int(bad.group(1)) if bad else 0,
         "socket_errors": sum(map(int, errors.groups())) if errors else 0,
     }
+
+
+def shell(env, code):
+    """Run Python in `manage.py shell` with the site's settings; return what it printed."""
+    return manage(env, "shell", "--verbosity", "0", "-c", code).strip()
+
+
+FORM_TOKENS = """
+import time
+from inquiries.spam import issue_form_token
+shown = time.time() - 30
+print("\\n".join(issue_form_token(now=shown) for _ in range({count})))
+"""
+
+
+def form_tokens(env, count):
+    """Fresh signed form tokens, as if each form had been shown 30 seconds ago."""
+    return shell(env, FORM_TOKENS.format(count=count)).splitlines()
+
+
+STAFF_SESSION = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+user, _ = get_user_model().objects.get_or_create(username="{username}")
+user.is_staff = user.is_superuser = True
+user.set_unusable_password()
+user.save()
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.set_expiry(3600)
+session.save()
+print(session.session_key)
+"""
+
+
+def staff_session(env, username):
+    """The session key of a signed-in superuser, for driving the admin over HTTP."""
+    return shell(env, STAFF_SESSION.format(username=username))

@@ -49,7 +49,16 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import PROJECT_ROOT, PYTHON, Gunicorn, TempPostgres, manage, site_env  # noqa: E402
+from harness import (  # noqa: E402
+    PROJECT_ROOT,
+    PYTHON,
+    Gunicorn,
+    TempPostgres,
+    form_tokens,
+    manage,
+    site_env,
+    staff_session,
+)
 
 PG_PORT = 55432
 SMTP_PORT = 8825
@@ -63,29 +72,6 @@ TOKEN_VIOLATION = 'violates unique constraint "inquiries_inquiry_submission_toke
 CLIENT_TIMEOUT = 30
 LOCMEM_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
 SMTP_EMAIL = "django.core.mail.backends.smtp.EmailBackend"
-
-FORM_TOKENS = """
-import time
-from inquiries.spam import issue_form_token
-shown = time.time() - 30
-print("\\n".join(issue_form_token(now=shown) for _ in range({count})))
-"""
-
-STAFF_SESSION = """
-from django.contrib.auth import get_user_model, BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-user, _ = get_user_model().objects.get_or_create(username="loadtest-staff")
-user.is_staff = user.is_superuser = True
-user.set_password("loadtest-staff-password-0123")
-user.save()
-session = SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session.set_expiry(3600)
-session.save()
-print(session.session_key)
-"""
 
 
 def say(message):
@@ -110,15 +96,6 @@ def base_env(pg, **extra):
     }
     settings.update(extra)
     return site_env(pg.url, **settings)
-
-
-def shell(env, code):
-    return manage(env, "shell", "--verbosity", "0", "-c", code).strip()
-
-
-def form_tokens(env, count):
-    """Fresh signed form tokens, as if each form had been shown 30 seconds ago."""
-    return shell(env, FORM_TOKENS.format(count=count)).splitlines()
 
 
 def port_in_use(port):
@@ -798,7 +775,7 @@ def scenario_two_servers(run, result):
         f"article warm in B's cache: 200, <h1> {heading(second[2])!r}, the same ETag "
         f"{old_etag} twice, {len(cached)} page entries in Redis",
     )
-    session = shell(env, STAFF_SESSION)
+    session = staff_session(env, "loadtest-staff")
     cookie = f"csrftoken={form.csrf_cookie}; sessionid={session}"
     change = f"{ADMIN}pages/page/{page_id}/change/"
     status, headers, content = request(port_a, "GET", change, headers={"Cookie": cookie})
