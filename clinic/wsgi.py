@@ -3,4 +3,9 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+# Cached public pages are answered before Django builds a request (see pages/cache.py).
+from pages.cache import PublicPageCacheApp  # noqa: E402 (needs the settings above)
+
+application = PublicPageCacheApp(django_application)

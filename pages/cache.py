@@ -19,6 +19,7 @@ Vary: Cookie.
 import contextlib
 import hashlib
 import logging
+import re
 import secrets
 import time
 from collections import OrderedDict
@@ -144,12 +145,24 @@ def _timeout(next_publish):
     return max(1, min(MAX_TIMEOUT, int(next_publish - time.time())))
 
 
-def _etag_matches(request, etag):
-    header = request.META.get("HTTP_IF_NONE_MATCH")  # request.headers rebuilds a dict
+def _if_none_match(header):
+    """The tags of an If-None-Match header, compared weakly (RFC 9110): a CDN that
+    compresses may weaken the tag."""
     if not header:
-        return False
-    # Weak comparison (RFC 9110): a CDN that compresses may weaken the tag.
-    return etag in (tag.removeprefix("W/") for tag in parse_etags(header))
+        return ()
+    return [tag.removeprefix("W/") for tag in parse_etags(header)]
+
+
+def _etag_matches(request, etag):
+    return etag in _if_none_match(request.META.get("HTTP_IF_NONE_MATCH"))
+
+
+def _not_modified_headers(headers):
+    return [
+        (name, value)
+        for name, value in headers
+        if name.lower() not in ("content-type", "content-length")
+    ]
 
 
 def _touched_private_state(request):
@@ -163,6 +176,11 @@ def _touched_private_state(request):
 def is_signed_in(request):
     """True when the request may belong to a signed-in user, judged without the session."""
     return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def skip_prefixes():
+    """Addresses that are never public pages: static files and the admin."""
+    return (settings.STATIC_URL, "/" + settings.ADMIN_PATH)
 
 
 def cache_public_page(view):
@@ -227,21 +245,54 @@ recent_bodies = _RecentBodies()
 _NOT_STORED = {"content-length", "set-cookie", "vary"}
 
 
+def _cached_body(etag):
+    body = recent_bodies.get(etag)
+    if body is None:
+        body = cache.get(body_key(etag))
+        if body is not None:
+            recent_bodies.put(etag, body)
+    return body
+
+
+def find_fresh(path):
+    """(etag, headers, body) of the current cached response for path, or None.
+
+    One small cache round trip (generation, next publish time and the page's entry
+    together; the body is usually already in this process, by ETag). It never touches
+    the database (healthz and a database outage must not depend on it), and a cache
+    outage only costs speed: it counts as a miss.
+    """
+    key = entry_key(path)
+    try:
+        values = cache.get_many([GENERATION_KEY, NEXT_PUBLISH_KEY, key])
+        next_publish = values.get(NEXT_PUBLISH_KEY)
+        entry = values.get(key)
+        if next_publish is None or 0 < next_publish <= time.time():
+            return None
+        if entry is None or entry[0] != values.get(GENERATION_KEY):
+            return None
+        _generation, etag, headers = entry
+        body = _cached_body(etag)
+    except Exception:
+        logger.warning("Page cache unavailable; rendering %s", path, exc_info=True)
+        return None
+    return None if body is None else (etag, headers, body)
+
+
 class PublicPageCacheMiddleware:
     """Serve anonymous GET and HEAD requests for public pages from the shared cache.
 
-    It is the outermost middleware, so a hit costs one small cache round trip
-    (generation, next publish time and the page's entry together; the body itself is
-    usually already in this process, by ETag) and skips everything else: security
-    headers, sessions, CSRF, authentication and the view. The stored headers are those
-    the whole stack produced on the miss (CSP, X-Frame-Options, nosniff, HSTS on HTTPS),
-    so a hit is byte-for-byte the response a miss would give. A plain-HTTP request
-    while HTTPS is enforced goes down the stack to be redirected.
+    It is the outermost middleware, so a hit skips everything else: security headers,
+    sessions, CSRF, authentication and the view. The stored headers are those the whole
+    stack produced on the miss (CSP, X-Frame-Options, nosniff, HSTS on HTTPS), so a hit
+    is byte-for-byte the response a miss would give. A plain-HTTP request while HTTPS is
+    enforced goes down the stack to be redirected. Under gunicorn, PublicPageCacheApp
+    answers most hits even earlier; this middleware stores what it serves.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.skip_prefixes = (settings.STATIC_URL, "/" + settings.ADMIN_PATH)
+        self.skip_prefixes = skip_prefixes()
         self.ssl_redirect = settings.SECURE_SSL_REDIRECT
 
     def __call__(self, request):
@@ -254,22 +305,9 @@ class PublicPageCacheMiddleware:
         ):
             return self.get_response(request)
 
-        # The lookup never touches the database (healthz and a database outage must not
-        # depend on it) and a cache outage only costs speed: it counts as a miss.
-        key = entry_key(request.path)
-        try:
-            values = cache.get_many([GENERATION_KEY, NEXT_PUBLISH_KEY, key])
-        except Exception:
-            logger.warning("Page cache unavailable; rendering %s", request.path, exc_info=True)
-            return self.get_response(request)
-        next_publish = values.get(NEXT_PUBLISH_KEY)
-        entry = values.get(key)
-        fresh = next_publish is not None and not 0 < next_publish <= time.time()
-        if fresh and entry is not None and entry[0] == values.get(GENERATION_KEY):
-            _generation, etag, headers = entry
-            body = self._body(etag)
-            if body is not None:
-                return self._replay(request, etag, body, headers)
+        hit = find_fresh(request.path)
+        if hit is not None:
+            return self._replay(request, *hit)
 
         response = self.get_response(request)
         if (
@@ -277,10 +315,10 @@ class PublicPageCacheMiddleware:
             and not response.cookies
             and not _touched_private_state(request)
         ):
-            return self._store(request, response, key)
+            return self._store(request, response)
         return response
 
-    def _store(self, request, response, key):
+    def _store(self, request, response):
         try:
             generation, next_publish = current_generation()
         except Exception:
@@ -296,25 +334,13 @@ class PublicPageCacheMiddleware:
         with contextlib.suppress(Exception):  # a full or unreachable cache only costs speed
             # The body first: an entry must never point at a body that isn't there.
             cache.set(body_key(etag), response.content, timeout)
-            cache.set(key, (generation, etag, headers), timeout)
+            cache.set(entry_key(request.path), (generation, etag, headers), timeout)
         recent_bodies.put(etag, response.content)
         if _etag_matches(request, etag):
             return self._not_modified(etag, headers)
         return response
 
-    @staticmethod
-    def _body(etag):
-        body = recent_bodies.get(etag)
-        if body is None:
-            try:
-                body = cache.get(body_key(etag))
-            except Exception:
-                return None
-            if body is not None:
-                recent_bodies.put(etag, body)
-        return body
-
-    def _replay(self, request, etag, content, headers):
+    def _replay(self, request, etag, headers, content):
         if _etag_matches(request, etag):
             return self._not_modified(etag, headers)
         response = HttpResponse(content)
@@ -325,7 +351,52 @@ class PublicPageCacheMiddleware:
     @staticmethod
     def _not_modified(etag, headers):
         response = HttpResponseNotModified()
-        for name, value in headers:
-            if name.lower() not in ("content-type", "content-length"):
-                response[name] = value
+        for name, value in _not_modified_headers(headers):
+            response[name] = value
         return response
+
+
+class PublicPageCacheApp:
+    """A WSGI front for gunicorn: answers fresh cached pages before Django builds a
+    request, runs its signals and walks the middleware; everything else, misses
+    included, goes to Django (where PublicPageCacheMiddleware stores what it renders).
+    It applies the same rules as the middleware, read from the WSGI environ."""
+
+    def __init__(self, django_app):
+        self.django_app = django_app
+        self.skip_prefixes = skip_prefixes()
+        self.ssl_redirect = settings.SECURE_SSL_REDIRECT
+        self.proxy_ssl_header = settings.SECURE_PROXY_SSL_HEADER
+        self.session_cookie = re.compile(rf"(?:^|;)\s*{re.escape(settings.SESSION_COOKIE_NAME)}=")
+
+    def __call__(self, environ, start_response):
+        hit = self._hit(environ)
+        if hit is None:
+            return self.django_app(environ, start_response)
+        etag, headers, body = hit
+        if etag in _if_none_match(environ.get("HTTP_IF_NONE_MATCH")):
+            start_response("304 Not Modified", _not_modified_headers(headers))
+            return []
+        start_response("200 OK", [*headers, ("Content-Length", str(len(body)))])
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    def _hit(self, environ):
+        path = environ.get("PATH_INFO", "")
+        if (
+            environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+            or environ.get("SCRIPT_NAME")
+            or not path.isascii()  # page paths are ASCII slugs; Django decodes the rest
+            or path.startswith(self.skip_prefixes)
+            or self.session_cookie.search(environ.get("HTTP_COOKIE", ""))
+            or (self.ssl_redirect and not self._is_secure(environ))
+        ):
+            return None
+        return find_fresh(path)
+
+    def _is_secure(self, environ):
+        if self.proxy_ssl_header:
+            header, secure_value = self.proxy_ssl_header
+            forwarded = environ.get(header)
+            if forwarded is not None:
+                return forwarded.split(",")[0].strip() == secure_value
+        return environ.get("wsgi.url_scheme") == "https"
