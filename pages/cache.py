@@ -14,6 +14,11 @@ Only anonymous GET and HEAD requests use the cache. A request carrying a session
 (a signed-in staff member) is never served a cached page and never stores one; the views
 never touch the session or the CSRF token, so public responses carry no Set-Cookie and no
 Vary: Cookie.
+
+Where: PublicPageCacheMiddleware (outermost) stores what the views mark shareable and
+answers hits for anything that runs Django's handler (tests, runserver); under gunicorn
+PublicPageCacheApp, wrapped around the WSGI application in clinic/wsgi.py, answers hits
+before Django builds a request. Both use find_fresh() and the same rules.
 """
 
 import contextlib
