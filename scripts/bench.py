@@ -195,8 +195,10 @@ def main():
         REDIS_URL=args.redis_url,
         # The rate limit is still counted in Redis on every POST, just set out of reach.
         INQUIRY_RATE_LIMIT=10**9,
-        # The POST queues its two emails; a sender process (not run here) delivers them.
+        # The POST queues its two emails (intake and acknowledgement); a sender process
+        # (not run here) delivers them.
         INQUIRY_EMAILS_IN_REQUEST="false",
+        INTAKE_NOTIFY_EMAILS="intake@clinic.test",
         DJANGO_CONN_MAX_AGE=600,
         SITE_URL="http://127.0.0.1:8702",
     )
