@@ -40,6 +40,7 @@ from harness import (  # noqa: E402
     shell,
     site_env,
     staff_session,
+    submission,
 )
 
 ARTICLE = "/treatments/ketamine-for-ptsd/"
@@ -128,21 +129,13 @@ class PostBodies:
         for token in tokens:
             self.serial += 1
             lines.append(
-                urlencode(
-                    {
-                        "csrfmiddlewaretoken": self.csrf_token,
-                        "first_name": "Bench",
-                        "last_name": f"Patient {self.serial}",
-                        "email": f"bench.patient.{self.serial}@example.com",
-                        "contact_method": "email",
-                        "phone": "",
-                        "best_time": "Weekday mornings",
-                        "topic": self.topic,
-                        "message": "I would like to know whether ketamine therapy could help me.",
-                        "consent": "on",
-                        "website": "",
-                        "form_token": token,
-                    }
+                submission(
+                    csrf_token=self.csrf_token,
+                    topic=self.topic,
+                    form_token=token,
+                    first_name="Bench",
+                    last_name=f"Patient {self.serial}",
+                    email=f"bench.patient.{self.serial}@example.com",
                 )
             )
         bodies.write_text("\n".join(lines) + "\n")

@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
@@ -68,32 +69,13 @@ class TempPostgres:
             "-w",
             "start",
         )
-        self._run(
-            pg_bin("psql"),
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(self.port),
-            "-U",
-            "postgres",
-            "-tc",
-            "SELECT 1",
-        )
+        self._run(pg_bin("psql"), *self._client_args(), "-tc", "SELECT 1")
+
+    def _client_args(self):
+        return ["-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
 
     def create_database(self):
-        subprocess.run(
-            [
-                pg_bin("createdb"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-U",
-                "postgres",
-                "clinic",
-            ],
-            capture_output=True,
-        )
+        subprocess.run([pg_bin("createdb"), *self._client_args(), "clinic"], capture_output=True)
 
     def stop(self, mode="fast"):
         self._run(pg_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
@@ -108,12 +90,7 @@ class TempPostgres:
         Values go in as psql variables, quoted by psql: `email LIKE :'pattern'`."""
         command = [
             pg_bin("psql"),
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(self.port),
-            "-U",
-            "postgres",
+            *self._client_args(),
             "-d",
             database,
             "-v",
@@ -290,6 +267,26 @@ from inquiries.spam import issue_form_token
 shown = time.time() - 30
 print("\\n".join(issue_form_token(now=shown) for _ in range({count})))
 """
+
+
+def submission(*, csrf_token, topic, form_token, first_name, last_name, email):
+    """A valid, urlencoded "Get in touch" form submission."""
+    return urlencode(
+        {
+            "csrfmiddlewaretoken": csrf_token,
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email,
+            "contact_method": "email",
+            "phone": "",
+            "best_time": "Weekday mornings",
+            "topic": topic,
+            "message": "I would like to know whether ketamine therapy could help me.",
+            "consent": "on",
+            "website": "",
+            "form_token": form_token,
+        }
+    )
 
 
 def form_tokens(env, count):

@@ -58,6 +58,7 @@ from harness import (  # noqa: E402
     manage,
     site_env,
     staff_session,
+    submission,
 )
 
 PG_PORT = 55432
@@ -146,21 +147,13 @@ class PublicForm:
         self.topic = re.findall(r'<option value="(\d+)"', page)[0]
 
     def body(self, token, address, serial):
-        return urlencode(
-            {
-                "csrfmiddlewaretoken": self.csrf_token,
-                "first_name": "Load",
-                "last_name": f"Patient {serial}",
-                "email": address,
-                "contact_method": "email",
-                "phone": "",
-                "best_time": "Weekday mornings",
-                "topic": self.topic,
-                "message": "I would like to know whether ketamine therapy could help me.",
-                "consent": "on",
-                "website": "",
-                "form_token": token,
-            }
+        return submission(
+            csrf_token=self.csrf_token,
+            topic=self.topic,
+            form_token=token,
+            first_name="Load",
+            last_name=f"Patient {serial}",
+            email=address,
         )
 
     def post(self, port, body, address):
