@@ -289,7 +289,23 @@ class Page(models.Model):
         Page.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
 
 
-class FAQ(models.Model):
+class PagePart(models.Model):
+    """A row shown on a page (an FAQ, a reference): changing it changes the page."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.page.touch()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.page.touch()
+        return result
+
+
+class FAQ(PagePart):
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="faqs")
     question = models.CharField(max_length=300)
     answer = models.TextField(help_text="Markdown.")
@@ -307,15 +323,9 @@ class FAQ(models.Model):
     def save(self, *args, **kwargs):
         self.answer_html = render_markdown(self.answer)
         super().save(*args, **kwargs)
-        self.page.touch()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.page.touch()
-        return result
 
 
-class Reference(models.Model):
+class Reference(PagePart):
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="references")
     citation = models.CharField(
         max_length=500, help_text="Authors, title, publication and year, as readers see it."
@@ -328,15 +338,6 @@ class Reference(models.Model):
 
     def __str__(self):
         return self.citation
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.page.touch()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.page.touch()
-        return result
 
 
 class PageRedirect(models.Model):
