@@ -17,3 +17,19 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+# Personas shared by the CRM tests (tests/security overrides intake_user to allow export).
+
+
+@pytest.fixture
+def intake_user(db):
+    from tests.inquiries.crm_factories import make_intake_user
+
+    return make_intake_user()
+
+
+@pytest.fixture
+def intake_client(client, intake_user):
+    client.force_login(intake_user)
+    return client

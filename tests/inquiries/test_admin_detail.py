@@ -16,17 +16,6 @@ Status = Inquiry.Status
 Kind = InquiryEvent.Kind
 
 
-@pytest.fixture
-def intake_user(db):
-    return make_intake_user()
-
-
-@pytest.fixture
-def intake_client(client, intake_user):
-    client.force_login(intake_user)
-    return client
-
-
 def _messages(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
 

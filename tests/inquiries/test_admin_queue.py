@@ -8,21 +8,10 @@ from django.utils import timezone
 from inquiries.admin.pagination import CappedCountPaginator
 from inquiries.business_days import add_business_days, subtract_business_days
 from inquiries.models import Inquiry, InquiryEvent
-from tests.inquiries.crm_factories import make_inquiry, make_intake_user, queue_url, references_in
+from tests.inquiries.crm_factories import make_inquiry, queue_url, references_in
 
 Status = Inquiry.Status
 NEW_YORK = ZoneInfo("America/New_York")
-
-
-@pytest.fixture
-def intake_user(db):
-    return make_intake_user()
-
-
-@pytest.fixture
-def intake_client(client, intake_user):
-    client.force_login(intake_user)
-    return client
 
 
 def test_queue_shows_open_inquiries_urgent_first_then_oldest(intake_client):

@@ -63,13 +63,8 @@ def stored(db):
 
 @pytest.fixture
 def intake_user(db):
+    """Here intake staff may export, so the export paths can be attacked too."""
     return make_intake_user(can_export=True)
-
-
-@pytest.fixture
-def intake_client(client, intake_user):
-    client.force_login(intake_user)
-    return client
 
 
 @pytest.fixture
