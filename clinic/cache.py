@@ -26,3 +26,15 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    def count_in_window(self, key, window_seconds):
+        """Add one to a counter that lives `window_seconds` from its first count; return
+        the new count. One round trip: SET NX starts the window (with its expiry) only
+        if none is running, and MULTI/EXEC keeps the key from expiring between the two
+        commands, which would leave a counter that never expires."""
+        key = self.make_and_validate_key(key)
+        pipeline = self._cache.get_client(key, write=True).pipeline(transaction=True)
+        pipeline.set(key, 0, ex=window_seconds, nx=True)
+        pipeline.incr(key)
+        _started, count = pipeline.execute()
+        return count

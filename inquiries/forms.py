@@ -20,6 +20,7 @@ from django.utils.functional import cached_property
 from inquiries.consent import CONSENT_TEXT
 from inquiries.models import Inquiry, Topic
 from inquiries.spam import check_form_token, issue_form_token
+from inquiries.topics import TopicField
 
 PHONE_REGION = "US"
 PHONE_MAX_INPUT = 30
@@ -199,7 +200,7 @@ class InquiryForm(forms.ModelForm):
         help_text="For example: weekday mornings, or after 5 pm.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    topic = forms.ModelChoiceField(
+    topic = TopicField(
         label="What would you like to talk about?",
         queryset=Topic.objects.filter(is_active=True),
         empty_label="Choose a topic",

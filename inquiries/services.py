@@ -12,7 +12,9 @@ from inquiries import emails
 from inquiries.consent import CONSENT_TEXT, CONSENT_VERSION
 from inquiries.crisis import has_crisis_language
 from inquiries.forms import clean_metadata, has_control_characters
-from inquiries.models import Inquiry, InquiryEvent, Notification
+from inquiries.models import Inquiry, InquiryEvent, Notification, Topic
+from inquiries.storage import insert_with_dependents
+from inquiries.topics import TopicWithdrawn, forget_active_topics
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +62,9 @@ def referrer_from(request):
 
 def submit_inquiry(*, form, request, rate_limited=False):
     """Store a valid submission with its timeline event and queued emails in one
-    transaction; return (inquiry, created). A replayed form token returns the first."""
+    statement; return (inquiry, created). A replayed form token returns the first.
+
+    Raises TopicWithdrawn if the chosen topic was deleted since the form checked it."""
     spam_reason = form.spam_reason or ("rate limit exceeded" if rate_limited else "")
     now = timezone.now()
     inquiry = form.save(commit=False)
@@ -87,21 +91,18 @@ def submit_inquiry(*, form, request, rate_limited=False):
         request.META.get("HTTP_USER_AGENT"), _field_length("user_agent")
     )
 
+    created = InquiryEvent(
+        kind=InquiryEvent.Kind.CREATED,
+        message=_created_message(inquiry),
+        data={
+            "via": "website form",
+            "urgent": inquiry.is_urgent,
+            "spam_reason": inquiry.spam_reason,
+        },
+    )
+    notifications = _notifications_for(inquiry, now=now)
     try:
-        with transaction.atomic():
-            inquiry.save(force_insert=True)
-            inquiry.record_event(
-                InquiryEvent.Kind.CREATED,
-                message=_created_message(inquiry),
-                data={
-                    "via": "website form",
-                    "urgent": inquiry.is_urgent,
-                    "spam_reason": inquiry.spam_reason,
-                },
-            )
-            notifications = _queue_notifications(inquiry, now=now)
-            if notifications and settings.INQUIRY_EMAILS_IN_REQUEST:
-                transaction.on_commit(lambda: send_notifications(notifications), robust=True)
+        insert_with_dependents(inquiry, [created, *notifications], parent_field="inquiry")
     except IntegrityError:
         # The same form sent twice (a double tap, a retried request): the unique
         # token stopped the second copy; answer as the first one was answered.
@@ -110,9 +111,16 @@ def submit_inquiry(*, form, request, rate_limited=False):
             if inquiry.submission_token
             else None
         )
-        if existing is None:
-            raise
-        return existing, False
+        if existing is not None:
+            return existing, False
+        if not Topic.objects.filter(pk=inquiry.topic_id).exists():
+            forget_active_topics()
+            raise TopicWithdrawn from None
+        raise
+    if notifications and not settings.INTAKE_NOTIFY_EMAILS:
+        logger.warning("INTAKE_NOTIFY_EMAILS is empty: no intake email for %s", inquiry.reference)
+    if notifications and settings.INQUIRY_EMAILS_IN_REQUEST:
+        transaction.on_commit(lambda: send_notifications(notifications), robust=True)
     return inquiry, True
 
 
@@ -125,20 +133,16 @@ def _created_message(inquiry):
     return "; ".join(parts)
 
 
-def _queue_notifications(inquiry, *, now):
-    """The emails to send after commit. Spam sends none; with no intake addresses
+def _notifications_for(inquiry, *, now):
+    """The emails to queue with the inquiry. Spam sends none; with no intake addresses
     configured there is no intake email to queue (the inquiry is in the admin queue)."""
     if inquiry.status == Inquiry.Status.SPAM:
         return []
     kinds = [Notification.Kind.ACKNOWLEDGEMENT]
     if settings.INTAKE_NOTIFY_EMAILS:
         kinds.insert(0, Notification.Kind.INTAKE)
-    else:
-        logger.warning("INTAKE_NOTIFY_EMAILS is empty: no intake email for %s", inquiry.reference)
     first_attempt = now + SEND_LEASE if settings.INQUIRY_EMAILS_IN_REQUEST else now
-    return Notification.objects.bulk_create(
-        [Notification(inquiry=inquiry, kind=kind, next_attempt_at=first_attempt) for kind in kinds]
-    )
+    return [Notification(kind=kind, next_attempt_at=first_attempt) for kind in kinds]
 
 
 def send_notification(notification):

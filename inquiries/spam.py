@@ -58,20 +58,24 @@ def check_form_token(value, *, now=None):
 def count_submission(ip_hash):
     """Count one submission from this client in the current window; return the count.
 
-    Shared by every worker through the cache: `incr` is atomic in Redis, and `add`
-    (SET NX) starts a window exactly once, so two workers never both reset it.
+    Shared by every worker through the cache. Redis counts in one round trip
+    (`count_in_window`); other caches use `incr`, which is atomic in Redis and
+    local memory, and `add`, which starts a window exactly once.
     """
     key = f"inquiries:rate:{ip_hash}"
+    window = settings.INQUIRY_RATE_WINDOW_SECONDS
+    if hasattr(cache, "count_in_window"):
+        return cache.count_in_window(key, window)
     try:
         return cache.incr(key)
     except ValueError:
         pass
-    if cache.add(key, 1, timeout=settings.INQUIRY_RATE_WINDOW_SECONDS):
+    if cache.add(key, 1, timeout=window):
         return 1
     try:
         return cache.incr(key)
     except ValueError:  # the window ended between add and incr: start a new one
-        cache.set(key, 1, timeout=settings.INQUIRY_RATE_WINDOW_SECONDS)
+        cache.set(key, 1, timeout=window)
         return 1
 
 

@@ -17,6 +17,7 @@ from clinic.net import client_ip, hash_ip
 from inquiries.forms import InquiryForm
 from inquiries.services import referrer_from, submit_inquiry
 from inquiries.spam import check_rate_limit
+from inquiries.topics import WITHDRAWN_MESSAGE, TopicWithdrawn
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,14 @@ def inquiry_create(request):
 def _receive(request, form):
     if not form.is_valid():
         return _render_form(request, form)
+    try:
+        return _store(request, form)
+    except TopicWithdrawn:
+        form.add_error("topic", WITHDRAWN_MESSAGE)
+        return _render_form(request, form)
+
+
+def _store(request, form):
     rate = check_rate_limit(hash_ip(client_ip(request)))
     if rate.limited:
         # Kept as spam (up to a cap, so a flood cannot fill the database) and answered

@@ -1,0 +1,87 @@
+"""Storing a new inquiry with the rows that belong to it in one SQL statement.
+
+Saved one by one, an inquiry, its timeline event and its queued emails cost a round
+trip to PostgreSQL each, plus BEGIN and COMMIT. Chained as data-modifying CTEs they are
+one statement, which PostgreSQL runs atomically (every row or none) and commits by
+itself, so the form's POST waits on the database once. Django's own insert compiler
+writes each INSERT, so every field is converted exactly as `save()` would convert it.
+"""
+
+import contextlib
+
+from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
+from django.db.models.sql import InsertQuery
+
+# Dependent rows point at the parent through this subquery until the statement has run.
+# (All SQL built here is constant names and Django's compiled INSERTs; every value is a
+# query parameter.)
+PARENT_CTE = "new_parent"
+PARENT_ID = RawSQL("(SELECT id FROM new_parent)", ())  # noqa: S611
+
+
+def insert_with_dependents(parent, dependents, *, parent_field):
+    """Insert an unsaved `parent` and its unsaved `dependents` (rows whose foreign key
+    `parent_field` refers to it) in one statement; give every object its primary key.
+
+    Raises IntegrityError, with nothing stored, if any row breaks a constraint.
+    """
+    groups = [[parent], *_group_by_model(dependents)]
+    for rows in groups[1:]:
+        for row in rows:
+            setattr(row, f"{parent_field}_id", PARENT_ID)
+    names = [PARENT_CTE, *(f"rows_{number}" for number in range(1, len(groups)))]
+    ctes, params = [], []
+    for name, rows in zip(names, groups, strict=True):
+        sql, row_params = _insert_sql(rows)
+        ctes.append(f"{name} AS ({sql})")
+        params += row_params
+    ids = " UNION ALL ".join(
+        f"SELECT {index}, id FROM {name}"  # noqa: S608
+        for index, name in enumerate(names)
+    )
+    with _savepoint_if_in_transaction(), connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(ctes)} {ids}", params)
+        returned = cursor.fetchall()
+    _assign_ids(groups, returned)
+    for rows in groups[1:]:
+        for row in rows:
+            setattr(row, parent_field, parent)
+
+
+def _group_by_model(objects):
+    groups = {}
+    for obj in objects:
+        groups.setdefault(type(obj), []).append(obj)
+    return list(groups.values())
+
+
+def _insert_sql(objs):
+    """The INSERT ... RETURNING id that `save()` or `bulk_create()` would run."""
+    opts = objs[0]._meta
+    fields = [f for f in opts.local_concrete_fields if f is not opts.auto_field and not f.generated]
+    query = InsertQuery(type(objs[0]))
+    query.insert_values(fields, objs)
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [opts.pk]
+    ((sql, params),) = compiler.as_sql()
+    return sql, list(params)
+
+
+def _savepoint_if_in_transaction():
+    # Alone, the statement is its own transaction. Inside someone else's (a test, a
+    # command), a savepoint keeps a refused insert from spoiling the rest of it.
+    return transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+
+
+def _assign_ids(groups, returned):
+    # PostgreSQL returns a multi-row INSERT's ids in the order of its VALUES, which
+    # Django's bulk_create relies on as well.
+    ids_by_group = [[] for _ in groups]
+    for index, pk in returned:
+        ids_by_group[index].append(pk)
+    for rows, ids in zip(groups, ids_by_group, strict=True):
+        for row, pk in zip(rows, ids, strict=True):
+            row.pk = pk
+            row._state.adding = False
+            row._state.db = connection.alias

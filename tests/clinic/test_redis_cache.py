@@ -1,0 +1,57 @@
+"""The shared cache on a real Redis (127.0.0.1:6379, as on these machines and in CI):
+the rate limit's one-round-trip counter, and the rate limit through the form."""
+
+import os
+import time
+import uuid
+
+import pytest
+from django.core.cache import caches
+
+from tests.inquiries.factories import form_data
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "clinic.cache.ReusingRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",  # nothing shared between runs
+        }
+    }
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def test_counter_counts_within_its_window(redis_cache):
+    counts = [redis_cache.count_in_window("rate:a", 60) for _ in range(3)]
+
+    assert counts == [1, 2, 3]
+    assert redis_cache.count_in_window("rate:b", 60) == 1  # another client, its own count
+
+
+def test_counter_expires_with_its_first_count_and_starts_again(redis_cache):
+    redis_cache.count_in_window("rate:a", 1)
+    redis_cache.count_in_window("rate:a", 1)  # later counts don't push the end back
+    key = redis_cache.make_and_validate_key("rate:a")
+    ttl_ms = redis_cache._cache.get_client(key).pttl(key)
+
+    time.sleep(1.1)
+
+    assert 0 < ttl_ms <= 1000
+    assert redis_cache.count_in_window("rate:a", 1) == 1
+    assert redis_cache.get("rate:a") == 1  # still an ordinary cache value
+
+
+def test_form_rate_limit_holds_on_redis(client, db, settings, redis_cache):
+    settings.INQUIRY_RATE_LIMIT = 2
+
+    statuses = [
+        client.post("/get-in-touch/", form_data(email=f"p{n}@example.com")).status_code
+        for n in range(3)
+    ]
+
+    assert statuses == [303, 303, 429]

@@ -1,0 +1,124 @@
+"""Storing a submission in one statement (inquiries/storage.py) and checking its topic
+against the per-process copy (inquiries/topics.py)."""
+
+import pytest
+from django.core.cache import cache
+from django.db import IntegrityError, connection
+
+from inquiries.consent import CONSENT_TEXT, CONSENT_VERSION
+from inquiries.models import Inquiry, InquiryEvent, Notification, Topic
+from inquiries.storage import insert_with_dependents
+from inquiries.topics import WITHDRAWN_MESSAGE
+from tests.inquiries.factories import form_data
+
+URL = "/get-in-touch/"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    settings.INTAKE_NOTIFY_EMAILS = ["intake@clinic.example"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def unsaved_inquiry():
+    return Inquiry(
+        first_name="Ada",
+        last_name="Lovelace",
+        email="ada@example.com",
+        topic=Topic.objects.get(name="PTSD"),
+        consent_text=CONSENT_TEXT,
+        consent_version=CONSENT_VERSION,
+        consent_given_at="2026-11-27T10:00:00Z",
+        created_at="2026-11-27T10:00:00Z",
+    )
+
+
+def test_inquiry_and_its_rows_are_stored_together_with_their_ids(db):
+    inquiry = unsaved_inquiry()
+    event = InquiryEvent(kind=InquiryEvent.Kind.CREATED, data={"via": "test"})
+    emails = [Notification(kind=kind) for kind in Notification.Kind.values]
+
+    insert_with_dependents(inquiry, [event, *emails], parent_field="inquiry")
+
+    stored = Inquiry.objects.get()
+    assert stored.pk == inquiry.pk
+    assert stored.events.get().pk == event.pk
+    assert stored.events.get().data == {"via": "test"}
+    assert sorted(stored.notifications.values_list("pk", flat=True)) == sorted(
+        email.pk for email in emails
+    )
+    assert {email.kind for email in stored.notifications.all()} == set(Notification.Kind.values)
+    assert event.inquiry is inquiry and not inquiry._state.adding
+
+
+def test_a_refused_row_stores_nothing_at_all(db):
+    inquiry = unsaved_inquiry()
+    twice = [Notification(kind=Notification.Kind.INTAKE) for _ in range(2)]  # one per kind
+
+    with pytest.raises(IntegrityError):
+        insert_with_dependents(
+            inquiry, [InquiryEvent(kind="created"), *twice], parent_field="inquiry"
+        )
+
+    assert Inquiry.objects.count() == 0
+    assert InquiryEvent.objects.count() == 0
+    assert Notification.objects.count() == 0
+
+
+# Outside a test transaction, as in production: the statement commits by itself.
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_post_in_autocommit_stores_everything_once_and_a_resend_adds_nothing(client, mailoutbox):
+    data = form_data()
+
+    first = client.post(URL, data)
+    again = client.post(URL, data)
+
+    assert first.status_code == again.status_code == 303
+    assert first["Location"] == again["Location"]
+    inquiry = Inquiry.objects.get()
+    assert inquiry.events.filter(kind=InquiryEvent.Kind.CREATED).count() == 1
+    # Committed by the statement itself, so both emails went out within the request.
+    assert inquiry.notifications.filter(state=Notification.State.SENT).count() == 2
+    assert len(mailoutbox) == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_topic_deleted_by_another_server_asks_for_another_topic_and_keeps_the_input(client):
+    spare = Topic.objects.create(name="Spare topic", order=99)
+    client.post(URL, form_data())  # this process now has its copy, spare included
+    with connection.cursor() as cursor:  # another server deletes it: no signal here
+        cursor.execute("DELETE FROM inquiries_topic WHERE id = %s", [spare.pk])
+
+    response = client.post(URL, form_data(topic=str(spare.pk), first_name="Grace"))
+
+    assert response.status_code == 200
+    assert WITHDRAWN_MESSAGE.replace("'", "&#x27;") in response.content.decode()
+    assert 'value="Grace"' in response.content.decode()
+    assert Inquiry.objects.count() == 1  # only the first, which loaded the copy
+
+
+def test_topic_added_by_another_server_is_accepted_at_once(client, db):
+    client.post(URL, form_data())  # loads this process's copy of the topics
+    Topic.objects.bulk_create([Topic(name="Added elsewhere")])  # bulk_create sends no signal
+    added = Topic.objects.get(name="Added elsewhere")
+
+    response = client.post(URL, form_data(topic=str(added.pk), email="grace@example.com"))
+
+    assert response.status_code == 303
+    assert Inquiry.objects.get(email="grace@example.com").topic == added
+
+
+def test_topic_deactivated_in_the_admin_is_refused_on_the_next_post(client, db):
+    client.post(URL, form_data())
+    ptsd = Topic.objects.get(name="PTSD")
+    ptsd.is_active = False
+    ptsd.save()
+
+    response = client.post(URL, form_data(topic=str(ptsd.pk)))
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
