@@ -8,6 +8,14 @@ itself notices a fork and reconnects).
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
+COUNT_IN_WINDOW = """
+local count = redis.call("INCR", KEYS[1])
+if count == 1 then
+  redis.call("EXPIRE", KEYS[1], ARGV[1])
+end
+return count
+"""
+
 
 class ReusingRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
@@ -26,15 +34,15 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+        self._count_scripts = {}
 
     def count_in_window(self, key, window_seconds):
         """Add one to a counter that lives `window_seconds` from its first count; return
-        the new count. One round trip: SET NX starts the window (with its expiry) only
-        if none is running, and MULTI/EXEC keeps the key from expiring between the two
-        commands, which would leave a counter that never expires."""
+        the new count. One round trip, atomic in Redis (a Lua script), so the counter
+        always gets its expiry and two workers never both start a window."""
         key = self.make_and_validate_key(key)
-        pipeline = self._cache.get_client(key, write=True).pipeline(transaction=True)
-        pipeline.set(key, 0, ex=window_seconds, nx=True)
-        pipeline.incr(key)
-        _started, count = pipeline.execute()
-        return count
+        client = self._cache.get_client(key, write=True)
+        script = self._count_scripts.get(id(client))
+        if script is None:
+            script = self._count_scripts[id(client)] = client.register_script(COUNT_IN_WINDOW)
+        return script(keys=[key], args=[window_seconds])

@@ -9,7 +9,7 @@ writes each INSERT, so every field is converted exactly as `save()` would conver
 
 import contextlib
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import InsertQuery
 
@@ -26,6 +26,9 @@ def insert_with_dependents(parent, dependents, *, parent_field):
 
     Raises IntegrityError, with nothing stored, if any row breaks a constraint.
     """
+    # The connection itself, not the `connection` proxy, which costs a thread-local
+    # lookup on each of the compiler's many uses.
+    connection = connections[DEFAULT_DB_ALIAS]
     groups = [[parent], *_group_by_model(dependents)]
     for rows in groups[1:]:
         for row in rows:
@@ -33,17 +36,17 @@ def insert_with_dependents(parent, dependents, *, parent_field):
     names = [PARENT_CTE, *(f"rows_{number}" for number in range(1, len(groups)))]
     ctes, params = [], []
     for name, rows in zip(names, groups, strict=True):
-        sql, row_params = _insert_sql(rows)
+        sql, row_params = _insert_sql(rows, connection)
         ctes.append(f"{name} AS ({sql})")
         params += row_params
     ids = " UNION ALL ".join(
         f"SELECT {index}, id FROM {name}"  # noqa: S608
         for index, name in enumerate(names)
     )
-    with _savepoint_if_in_transaction(), connection.cursor() as cursor:
+    with _savepoint_if_in_transaction(connection), connection.cursor() as cursor:
         cursor.execute(f"WITH {', '.join(ctes)} {ids}", params)
         returned = cursor.fetchall()
-    _assign_ids(groups, returned)
+    _assign_ids(groups, returned, connection.alias)
     for rows in groups[1:]:
         for row in rows:
             setattr(row, parent_field, parent)
@@ -56,7 +59,7 @@ def _group_by_model(objects):
     return list(groups.values())
 
 
-def _insert_sql(objs):
+def _insert_sql(objs, connection):
     """The INSERT ... RETURNING id that `save()` or `bulk_create()` would run."""
     opts = objs[0]._meta
     fields = [f for f in opts.local_concrete_fields if f is not opts.auto_field and not f.generated]
@@ -68,13 +71,15 @@ def _insert_sql(objs):
     return sql, list(params)
 
 
-def _savepoint_if_in_transaction():
+def _savepoint_if_in_transaction(connection):
     # Alone, the statement is its own transaction. Inside someone else's (a test, a
     # command), a savepoint keeps a refused insert from spoiling the rest of it.
-    return transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    if connection.in_atomic_block:
+        return transaction.atomic(using=connection.alias)
+    return contextlib.nullcontext()
 
 
-def _assign_ids(groups, returned):
+def _assign_ids(groups, returned, alias):
     # PostgreSQL returns a multi-row INSERT's ids in the order of its VALUES, which
     # Django's bulk_create relies on as well.
     ids_by_group = [[] for _ in groups]
@@ -84,4 +89,4 @@ def _assign_ids(groups, returned):
         for row, pk in zip(rows, ids, strict=True):
             row.pk = pk
             row._state.adding = False
-            row._state.db = connection.alias
+            row._state.db = alias
