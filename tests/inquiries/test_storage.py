@@ -1,9 +1,13 @@
 """Storing a submission in one statement (inquiries/storage.py) and checking its topic
 against the per-process copy (inquiries/topics.py)."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.db import IntegrityError, connection
+from django.db.models.functions import Now
+from django.utils import timezone
 
 from inquiries.consent import CONSENT_TEXT, CONSENT_VERSION
 from inquiries.models import Inquiry, InquiryEvent, Notification, Topic
@@ -122,3 +126,18 @@ def test_topic_deactivated_in_the_admin_is_refused_on_the_next_post(client, db):
 
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_rows_of_another_shape_or_with_sql_values_are_stored_as_given(db):
+    first = unsaved_inquiry()
+    insert_with_dependents(first, [Notification(kind="intake")], parent_field="inquiry")
+    second = unsaved_inquiry()
+    second.created_at = Now()  # written into the SQL, so not the cached statement
+    emails = [Notification(kind=kind) for kind in Notification.Kind.values]
+
+    insert_with_dependents(second, emails, parent_field="inquiry")
+
+    assert first.notifications.count() == 1
+    assert second.notifications.count() == 2
+    second.refresh_from_db()
+    assert abs(second.created_at - timezone.now()) < timedelta(minutes=1)
