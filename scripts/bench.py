@@ -72,6 +72,19 @@ end
 """
 
 
+BARE_POST_LUA = """
+wrk.method = "POST"
+wrk.body = "name=Bench+Patient&email=bench%40example.com&message=A+short+question."
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+"""
+
+
+def bare_post_script():
+    script = Path(tempfile.mkdtemp(prefix="bench-bare-")) / "bare.lua"
+    script.write_text(BARE_POST_LUA)
+    return script
+
+
 def prepare_site(env, rows):
     log("migrating, collecting static files, loading the demo content...")
     manage(env, "migrate", "--noinput")
@@ -210,11 +223,14 @@ def main():
     email = shell(env, EMAIL_OF_SOME_INQUIRY)
 
     ceiling = Gunicorn("bench_ceiling:application", 8701, env, chdir=PROJECT_ROOT / "scripts")
+    bare = Gunicorn("bench_bare_post:application", 8703, env, chdir=PROJECT_ROOT / "scripts")
     site = Gunicorn("clinic.wsgi", 8702, env)
     try:
         ceiling.wait_until_up()
+        bare.wait_until_up()
         site.wait_until_up("/healthz")
         bodies = PostBodies(site, env)
+        bare_script = bare_post_script()
         staff = [f"Cookie: sessionid={session_key}"]
         queue = f"/{os.environ.get('DJANGO_ADMIN_PATH', 'admin').strip('/')}/inquiries/inquiry/"
         targets = {
@@ -226,6 +242,10 @@ def main():
             ),
             "home": lambda: run_wrk(site.url + "/", seconds=args.seconds, connections=CONNECTIONS),
             "post": lambda: measure_posts(site, env, bodies, args.seconds),
+            # The issue's peer: a bare ModelForm insert with no middleware (not a target).
+            "bare post": lambda: run_wrk(
+                bare.url + "/", seconds=args.seconds, connections=CONNECTIONS, script=bare_script
+            ),
             "queue": lambda: run_wrk(
                 site.url + queue,
                 seconds=max(3, args.seconds // 2),
@@ -263,6 +283,7 @@ def main():
         ceiling_rss, site_rss = ceiling.worker_rss_mb(), site.worker_rss_mb()
     finally:
         ceiling.stop()
+        bare.stop()
         site.stop()
 
     def ratio(name):
