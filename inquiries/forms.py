@@ -8,7 +8,6 @@ with a message beside the field rather than stored.
 import re
 import unicodedata
 
-import phonenumbers
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
@@ -139,6 +138,10 @@ class PhoneField(forms.CharField):
                 f"Please enter a phone number of at most {PHONE_MAX_INPUT} characters.",
                 code="max_length",
             )
+        # Imported here, not at the top: phonenumbers' 58 modules cost each worker about
+        # 1 MB, and most submissions leave the phone empty.
+        import phonenumbers
+
         try:
             number = phonenumbers.parse(value, PHONE_REGION)
         except phonenumbers.NumberParseException:

@@ -11,7 +11,6 @@ import operator
 import re
 from functools import reduce
 
-import phonenumbers
 from django.db.models import Q
 from django.db.models.functions import Lower
 
@@ -24,6 +23,8 @@ def normalise_phone(text, region=PHONE_REGION):
     """E.164 for anything that parses as a possible phone number, else None."""
     if sum(ch.isdigit() for ch in text) < MIN_PHONE_DIGITS:
         return None
+    import phonenumbers  # ~1 MB per worker: loaded when first needed (see forms.PhoneField)
+
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
