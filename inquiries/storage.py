@@ -76,6 +76,9 @@ def _insert_sql(objs, connection):
     shape = (model, len(objs), connection.alias, tuple(value is PARENT_ID for value in values))
     if shape not in _compiled_sql:
         _compiled_sql[shape] = _compile(objs, fields, connection)[0]
+        # Compiling ran pre_save again, which moves auto_now fields on: send the values
+        # the objects hold now.
+        values = [field.pre_save(obj, add=True) for obj in objs for field in fields]
     params = [
         field.get_db_prep_save(value, connection)
         for value, field in zip(values, fields * len(objs), strict=True)

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from inquiries import storage
 from inquiries.consent import CONSENT_TEXT, CONSENT_VERSION
 from inquiries.models import Inquiry, InquiryEvent, Notification, Topic
 from inquiries.storage import insert_with_dependents
@@ -141,3 +142,16 @@ def test_rows_of_another_shape_or_with_sql_values_are_stored_as_given(db):
     assert second.notifications.count() == 2
     second.refresh_from_db()
     assert abs(second.created_at - timezone.now()) < timedelta(minutes=1)
+
+
+def test_objects_hold_exactly_what_was_stored_even_on_a_first_insert(db):
+    storage._compiled_sql.clear()  # the first POST of a process compiles the statement
+    inquiry = unsaved_inquiry()
+    event = InquiryEvent(kind=InquiryEvent.Kind.CREATED)
+
+    insert_with_dependents(inquiry, [event], parent_field="inquiry")
+
+    stored = Inquiry.objects.get(pk=inquiry.pk)
+    assert stored.updated_at == inquiry.updated_at  # auto_now, set once
+    assert stored.created_at == inquiry.created_at
+    assert InquiryEvent.objects.get(pk=event.pk).created_at == event.created_at
