@@ -1,7 +1,7 @@
 """Storing a submission in one statement (inquiries/storage.py) and checking its topic
 against the per-process copy (inquiries/topics.py)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -17,6 +17,7 @@ from inquiries.topics import WITHDRAWN_MESSAGE
 from tests.inquiries.factories import form_data
 
 URL = "/get-in-touch/"
+SUBMITTED = datetime(2026, 11, 27, 10, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -35,8 +36,8 @@ def unsaved_inquiry():
         topic=Topic.objects.get(name="PTSD"),
         consent_text=CONSENT_TEXT,
         consent_version=CONSENT_VERSION,
-        consent_given_at="2026-11-27T10:00:00Z",
-        created_at="2026-11-27T10:00:00Z",
+        consent_given_at=SUBMITTED,
+        created_at=SUBMITTED,
     )
 
 
