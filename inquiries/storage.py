@@ -2,12 +2,10 @@
 
 Saved one by one, an inquiry, its timeline event and its queued emails cost a round
 trip to PostgreSQL each, plus BEGIN and COMMIT. Chained as data-modifying CTEs they are
-one statement, which PostgreSQL runs atomically (every row or none) and commits by
-itself, so the form's POST waits on the database once. Django's own insert compiler
-writes each INSERT, so every field is converted exactly as `save()` would convert it.
+one statement, which PostgreSQL runs atomically (every row or none) and, outside a
+transaction, commits by itself: storing a submission is one round trip. Django's own
+insert compiler writes each INSERT, so every field is converted as `save()` would.
 """
-
-import contextlib
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.expressions import RawSQL
@@ -43,9 +41,13 @@ def insert_with_dependents(parent, dependents, *, parent_field):
         f"SELECT {index}, id FROM {name}"  # noqa: S608
         for index, name in enumerate(names)
     )
-    with _savepoint_if_in_transaction(connection), connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(ctes)} {ids}", params)
-        returned = cursor.fetchall()
+    statement = f"WITH {', '.join(ctes)} {ids}"
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:
+            returned = _execute_in_savepoint(connection, cursor, statement, params)
+        else:  # alone, the statement is its own transaction and checks everything
+            cursor.execute(statement, params)
+            returned = cursor.fetchall()
     _assign_ids(groups, returned, connection.alias)
     for rows in groups[1:]:
         for row in rows:
@@ -74,17 +76,25 @@ def _insert_sql(objs, connection):
     if any(hasattr(value, "resolve_expression") and value is not PARENT_ID for value in values):
         return _compile(objs, fields, connection)  # SQL written around a value: not cached
     shape = (model, len(objs), connection.alias, tuple(value is PARENT_ID for value in values))
-    if shape not in _compiled_sql:
-        _compiled_sql[shape] = _compile(objs, fields, connection)[0]
-        # Compiling ran pre_save again, which moves auto_now fields on: send the values
-        # the objects hold now.
-        values = [field.pre_save(obj, add=True) for obj in objs for field in fields]
-    params = [
+    if shape in _compiled_sql:
+        return _compiled_sql[shape], _params(values, fields, connection)
+    sql, compiled_params = _compile(objs, fields, connection)
+    # Compiling ran pre_save again, which moves auto_now fields on: send the values the
+    # objects hold now.
+    values = [field.pre_save(obj, add=True) for obj in objs for field in fields]
+    params = _params(values, fields, connection)
+    if len(params) != len(compiled_params):
+        return sql, compiled_params  # not one parameter per value (UNNEST): not cached
+    _compiled_sql[shape] = sql
+    return sql, params
+
+
+def _params(values, fields, connection):
+    return [
         field.get_db_prep_save(value, connection)
-        for value, field in zip(values, fields * len(objs), strict=True)
+        for value, field in zip(values, fields * (len(values) // len(fields)), strict=True)
         if value is not PARENT_ID
     ]
-    return _compiled_sql[shape], params
 
 
 def _compile(objs, fields, connection):
@@ -96,12 +106,16 @@ def _compile(objs, fields, connection):
     return sql, list(params)
 
 
-def _savepoint_if_in_transaction(connection):
-    # Alone, the statement is its own transaction. Inside someone else's (a test, a
-    # command), a savepoint keeps a refused insert from spoiling the rest of it.
-    if connection.in_atomic_block:
-        return transaction.atomic(using=connection.alias)
-    return contextlib.nullcontext()
+def _execute_in_savepoint(connection, cursor, statement, params):
+    """Inside someone else's transaction (a test, a command): a savepoint keeps a refused
+    insert from spoiling the rest of it, and the foreign keys, deferred to COMMIT in
+    Django's schema, are checked now, so a refusal is raised here as it would be alone."""
+    with transaction.atomic(using=connection.alias):
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(statement, params)
+        returned = cursor.fetchall()
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    return returned
 
 
 def _assign_ids(groups, returned, alias):

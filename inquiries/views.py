@@ -1,4 +1,5 @@
 import logging
+from contextlib import suppress
 
 from django.conf import settings
 from django.core import signing
@@ -55,7 +56,9 @@ def _store(request, form):
         # Kept as spam (up to a cap, so a flood cannot fill the database) and answered
         # with the form as typed, so a real person loses nothing and can call us.
         if rate.keep:
-            submit_inquiry(form=form, request=request, rate_limited=True)
+            # A topic withdrawn meanwhile only costs the spam copy: still a 429.
+            with suppress(TopicWithdrawn):
+                submit_inquiry(form=form, request=request, rate_limited=True)
         else:
             logger.warning("Inquiry rate limit: submission %d in the window not kept", rate.count)
         response = _render_form(request, form, status=429, rate_limited=True)

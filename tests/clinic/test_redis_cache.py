@@ -15,15 +15,19 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 @pytest.fixture
 def redis_cache(settings):
+    prefix = f"test-{uuid.uuid4().hex}"  # nothing shared with other runs
     settings.CACHES = {
         "default": {
             "BACKEND": "clinic.cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",  # nothing shared between runs
+            "KEY_PREFIX": prefix,
         }
     }
-    yield caches["default"]
-    caches["default"].clear()
+    cache = caches["default"]
+    yield cache
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(f"{prefix}:*"):  # this run's keys only, not FLUSHDB
+        client.delete(key)
 
 
 def test_counter_counts_within_its_window(redis_cache):
@@ -34,15 +38,16 @@ def test_counter_counts_within_its_window(redis_cache):
 
 
 def test_counter_expires_with_its_first_count_and_starts_again(redis_cache):
-    redis_cache.count_in_window("rate:a", 1)
-    redis_cache.count_in_window("rate:a", 1)  # later counts don't push the end back
     key = redis_cache.make_and_validate_key("rate:a")
+    redis_cache.count_in_window("rate:a", 2)
+    time.sleep(1)
+    redis_cache.count_in_window("rate:a", 2)  # a later count doesn't push the end back
     ttl_ms = redis_cache._cache.get_client(key).pttl(key)
 
     time.sleep(1.1)
 
     assert 0 < ttl_ms <= 1000
-    assert redis_cache.count_in_window("rate:a", 1) == 1
+    assert redis_cache.count_in_window("rate:a", 2) == 1
     assert redis_cache.get("rate:a") == 1  # still an ordinary cache value
 
 

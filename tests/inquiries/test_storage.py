@@ -52,10 +52,10 @@ def test_inquiry_and_its_rows_are_stored_together_with_their_ids(db):
     assert stored.pk == inquiry.pk
     assert stored.events.get().pk == event.pk
     assert stored.events.get().data == {"via": "test"}
-    assert sorted(stored.notifications.values_list("pk", flat=True)) == sorted(
-        email.pk for email in emails
-    )
-    assert {email.kind for email in stored.notifications.all()} == set(Notification.Kind.values)
+    # Each object got its own row's id: sending marks the right email as sent.
+    assert dict(stored.notifications.values_list("pk", "kind")) == {
+        email.pk: email.kind for email in emails
+    }
     assert event.inquiry is inquiry and not inquiry._state.adding
 
 
@@ -156,3 +156,31 @@ def test_objects_hold_exactly_what_was_stored_even_on_a_first_insert(db):
     assert stored.updated_at == inquiry.updated_at  # auto_now, set once
     assert stored.created_at == inquiry.created_at
     assert InquiryEvent.objects.get(pk=event.pk).created_at == event.created_at
+
+
+def test_topic_deleted_elsewhere_is_refused_inside_a_transaction_too(client, db):
+    spare = Topic.objects.create(name="Spare topic", order=99)
+    client.post(URL, form_data())  # loads this process's copy, spare included
+    with connection.cursor() as cursor:  # deleted by another server: no signal here
+        cursor.execute("DELETE FROM inquiries_topic WHERE id = %s", [spare.pk])
+
+    refused = client.post(URL, form_data(topic=str(spare.pk), email="grace@example.com"))
+    accepted = client.post(URL, form_data(email="grace@example.com"))  # the transaction lives
+
+    assert refused.status_code == 200
+    assert WITHDRAWN_MESSAGE.replace("'", "&#x27;") in refused.content.decode()
+    assert accepted.status_code == 303
+    assert Inquiry.objects.filter(email="grace@example.com").count() == 1
+
+
+def test_over_the_rate_limit_with_a_withdrawn_topic_is_still_answered_429(client, db, settings):
+    settings.INQUIRY_RATE_LIMIT = 1
+    spare = Topic.objects.create(name="Spare topic", order=99)
+    client.post(URL, form_data())
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM inquiries_topic WHERE id = %s", [spare.pk])
+
+    response = client.post(URL, form_data(topic=str(spare.pk), email="grace@example.com"))
+
+    assert response.status_code == 429
+    assert 'value="grace@example.com"' in response.content.decode()
