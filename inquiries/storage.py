@@ -27,6 +27,8 @@ def insert_with_dependents(parent, dependents, *, parent_field):
     # The connection itself, not the `connection` proxy, which costs a thread-local
     # lookup on each of the compiler's many uses.
     connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        return _insert_one_by_one(parent, dependents, parent_field, connection)
     groups = [[parent], *_group_by_model(dependents)]
     for rows in groups[1:]:
         for row in rows:
@@ -52,6 +54,17 @@ def insert_with_dependents(parent, dependents, *, parent_field):
     for rows in groups[1:]:
         for row in rows:
             setattr(row, parent_field, parent)
+
+
+def _insert_one_by_one(parent, dependents, parent_field, connection):
+    # SQLite (the development database) has no data-modifying CTEs: the same rows,
+    # saved in one transaction.
+    with transaction.atomic(using=connection.alias):
+        parent.save(force_insert=True, using=connection.alias)
+        for rows in _group_by_model(dependents):
+            for row in rows:
+                setattr(row, parent_field, parent)
+            type(rows[0]).objects.using(connection.alias).bulk_create(rows)
 
 
 def _group_by_model(objects):
