@@ -20,6 +20,17 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    # The page cache and the form's rate limit live in the (local-memory) cache, which
+    # outlives a test and its rolled-back or flushed database: each test starts afresh.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_topic_copy():
     # Each process keeps a copy of the active topics (inquiries/topics.py); a test's
     # rolled-back topics must not linger in it for the next test.

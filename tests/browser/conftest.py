@@ -104,17 +104,6 @@ def _create_roles(roles):
     )
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    # The pages app caches whole responses, and the form's rate limit counts in the cache:
-    # neither may leak from one test (and its flushed database) into the next.
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def demo_content(transactional_db):
     from django.core.management import call_command

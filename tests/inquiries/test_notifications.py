@@ -3,7 +3,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
@@ -28,7 +27,6 @@ class FailingBackend(LocmemBackend):
 @pytest.fixture(autouse=True)
 def intake_addresses(settings):
     settings.INTAKE_NOTIFY_EMAILS = INTAKE
-    cache.clear()
 
 
 def submit(client, capture, **overrides):

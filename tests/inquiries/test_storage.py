@@ -4,7 +4,6 @@ against the per-process copy (inquiries/topics.py)."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import IntegrityError, connection
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -21,11 +20,14 @@ SUBMITTED = datetime(2026, 11, 27, 10, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache(settings):
+def intake_addresses(settings):
     settings.INTAKE_NOTIFY_EMAILS = ["intake@clinic.example"]
-    cache.clear()
-    yield
-    cache.clear()
+
+
+def delete_on_another_server(topic):
+    # Raw SQL: no signal tells this process, whose copy of the topics still has it.
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM inquiries_topic WHERE id = %s", [topic.pk])
 
 
 def unsaved_inquiry():
@@ -96,8 +98,7 @@ def test_post_in_autocommit_stores_everything_once_and_a_resend_adds_nothing(cli
 def test_topic_deleted_by_another_server_asks_for_another_topic_and_keeps_the_input(client):
     spare = Topic.objects.create(name="Spare topic", order=99)
     client.post(URL, form_data())  # this process now has its copy, spare included
-    with connection.cursor() as cursor:  # another server deletes it: no signal here
-        cursor.execute("DELETE FROM inquiries_topic WHERE id = %s", [spare.pk])
+    delete_on_another_server(spare)
 
     response = client.post(URL, form_data(topic=str(spare.pk), first_name="Grace"))
 
@@ -161,8 +162,7 @@ def test_objects_hold_exactly_what_was_stored_even_on_a_first_insert(db):
 def test_topic_deleted_elsewhere_is_refused_inside_a_transaction_too(client, db):
     spare = Topic.objects.create(name="Spare topic", order=99)
     client.post(URL, form_data())  # loads this process's copy, spare included
-    with connection.cursor() as cursor:  # deleted by another server: no signal here
-        cursor.execute("DELETE FROM inquiries_topic WHERE id = %s", [spare.pk])
+    delete_on_another_server(spare)
 
     refused = client.post(URL, form_data(topic=str(spare.pk), email="grace@example.com"))
     accepted = client.post(URL, form_data(email="grace@example.com"))  # the transaction lives
@@ -177,8 +177,7 @@ def test_over_the_rate_limit_with_a_withdrawn_topic_is_still_answered_429(client
     settings.INQUIRY_RATE_LIMIT = 1
     spare = Topic.objects.create(name="Spare topic", order=99)
     client.post(URL, form_data())
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM inquiries_topic WHERE id = %s", [spare.pk])
+    delete_on_another_server(spare)
 
     response = client.post(URL, form_data(topic=str(spare.pk), email="grace@example.com"))
 

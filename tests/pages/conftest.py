@@ -2,18 +2,9 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from tests.pages.factories import make_faq, make_page, make_reference
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """The local-memory cache outlives a test; every test starts with an empty one."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 hostile request may change."""
 
 import pytest
-from django.core.cache import cache
 
 from inquiries.models import Inquiry
 from pages.models import Page
@@ -15,14 +14,6 @@ from tests.inquiries.crm_factories import (
 from tests.pages.factories import make_page
 
 STAFF_IP = "203.0.113.9"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    # The form's rate limit and the page cache live here; each test starts afresh.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)
