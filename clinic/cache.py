@@ -34,7 +34,7 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
-        self._count_scripts = {}
+        self._count_script = None
 
     def count_in_window(self, key, window_seconds):
         """Add one to a counter that lives `window_seconds` from its first count; return
@@ -42,7 +42,6 @@ class ReusingRedisCache(RedisCache):
         always gets its expiry and two workers never both start a window."""
         key = self.make_and_validate_key(key)
         client = self._cache.get_client(key, write=True)
-        script = self._count_scripts.get(id(client))
-        if script is None:
-            script = self._count_scripts[id(client)] = client.register_script(COUNT_IN_WINDOW)
-        return script(keys=[key], args=[window_seconds])
+        if self._count_script is None:  # one Script (its SHA) serves every client
+            self._count_script = client.register_script(COUNT_IN_WINDOW)
+        return self._count_script(keys=[key], args=[window_seconds], client=client)

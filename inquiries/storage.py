@@ -7,6 +7,8 @@ transaction, commits by itself: storing a submission is one round trip. Django's
 insert compiler writes each INSERT, so every field is converted as `save()` would.
 """
 
+from itertools import cycle
+
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import InsertQuery
@@ -103,9 +105,10 @@ def _insert_sql(objs, connection):
 
 
 def _params(values, fields, connection):
+    # `values` runs row by row, each row in the order of `fields`.
     return [
         field.get_db_prep_save(value, connection)
-        for value, field in zip(values, fields * (len(values) // len(fields)), strict=True)
+        for value, field in zip(values, cycle(fields))
         if value is not PARENT_ID
     ]
 
