@@ -5,11 +5,15 @@ trip to PostgreSQL each, plus BEGIN and COMMIT. Chained as data-modifying CTEs t
 one statement, which PostgreSQL runs atomically (every row or none) and, outside a
 transaction, commits by itself: storing a submission is one round trip. Django's own
 insert compiler writes each INSERT, so every field is converted as `save()` would.
+
+Parsing and planning a statement four INSERTs long costs PostgreSQL about as much as
+running it, so each connection prepares it once and then only sends the values.
 """
 
-from itertools import cycle
+import re
+from itertools import count, cycle
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import InsertQuery
 
@@ -36,22 +40,27 @@ def insert_with_dependents(parent, dependents, *, parent_field):
         for row in rows:
             setattr(row, f"{parent_field}_id", PARENT_ID)
     names = [PARENT_CTE, *(f"rows_{number}" for number in range(1, len(groups)))]
-    ctes, params = [], []
+    ctes, params, reusable = [], [], True
     for name, rows in zip(names, groups, strict=True):
-        sql, row_params = _insert_sql(rows, connection)
+        sql, row_params, cached = _insert_sql(rows, connection)
         ctes.append(f"{name} AS ({sql})")
         params += row_params
+        reusable &= cached
     ids = " UNION ALL ".join(
         f"SELECT {index}, id FROM {name}"  # noqa: S608
         for index, name in enumerate(names)
     )
     statement = f"WITH {', '.join(ctes)} {ids}"
     with connection.cursor() as cursor:
-        if connection.in_atomic_block:
-            returned = _execute_in_savepoint(connection, cursor, statement, params)
-        else:  # alone, the statement is its own transaction and checks everything
-            cursor.execute(statement, params)
-            returned = cursor.fetchall()
+        try:
+            returned = _run(connection, cursor, statement, params, prepared=reusable)
+        except DatabaseError as error:
+            if getattr(error.__cause__, "pgcode", None) != UNKNOWN_STATEMENT:
+                raise
+            # Nothing ran: the session lost what it had prepared (a pooler such as
+            # PgBouncer reset it). Prepare again next time; this once, send it whole.
+            _prepared_on(connection).clear()
+            returned = _run(connection, cursor, statement, params, prepared=False)
     _assign_ids(groups, returned, connection.alias)
     for rows in groups[1:]:
         for row in rows:
@@ -83,25 +92,26 @@ _compiled_sql = {}
 
 
 def _insert_sql(objs, connection):
-    """The INSERT ... RETURNING id that `bulk_create()` would run, and its parameters."""
+    """The INSERT ... RETURNING id that `bulk_create()` would run, its parameters, and
+    whether the same SQL serves every insert of this shape."""
     model = type(objs[0])
     opts = model._meta
     fields = [f for f in opts.local_concrete_fields if f is not opts.auto_field and not f.generated]
     values = [field.pre_save(obj, add=True) for obj in objs for field in fields]
     if any(hasattr(value, "resolve_expression") and value is not PARENT_ID for value in values):
-        return _compile(objs, fields, connection)  # SQL written around a value: not cached
+        return *_compile(objs, fields, connection), False  # SQL around a value
     shape = (model, len(objs), connection.alias, tuple(value is PARENT_ID for value in values))
     if shape in _compiled_sql:
-        return _compiled_sql[shape], _params(values, fields, connection)
+        return _compiled_sql[shape], _params(values, fields, connection), True
     sql, compiled_params = _compile(objs, fields, connection)
     # Compiling ran pre_save again, which moves auto_now fields on: send the values the
     # objects hold now.
     values = [field.pre_save(obj, add=True) for obj in objs for field in fields]
     params = _params(values, fields, connection)
     if len(params) != len(compiled_params):
-        return sql, compiled_params  # not one parameter per value (UNNEST): not cached
+        return sql, compiled_params, False  # not one parameter per value (UNNEST)
     _compiled_sql[shape] = sql
-    return sql, params
+    return sql, params, True
 
 
 def _params(values, fields, connection):
@@ -122,16 +132,58 @@ def _compile(objs, fields, connection):
     return sql, list(params)
 
 
-def _execute_in_savepoint(connection, cursor, statement, params):
-    """Inside someone else's transaction (a test, a command): a savepoint keeps a refused
-    insert from spoiling the rest of it, and the foreign keys, deferred to COMMIT in
-    Django's schema, are checked now, so a refusal is raised here as it would be alone."""
+def _run(connection, cursor, statement, params, *, prepared):
+    send = _execute_prepared if prepared else _execute
+    if not connection.in_atomic_block:  # alone, the statement is its own transaction
+        return send(connection, cursor, statement, params)
+    # Inside someone else's transaction (a test, a command): a savepoint keeps a refused
+    # insert from spoiling the rest of it, and the foreign keys, deferred to COMMIT in
+    # Django's schema, are checked now, so a refusal is raised here as it would be alone.
     with transaction.atomic(using=connection.alias):
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(statement, params)
-        returned = cursor.fetchall()
+        returned = send(connection, cursor, statement, params)
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return returned
+
+
+def _execute(connection, cursor, statement, params):
+    cursor.execute(statement, params)
+    return cursor.fetchall()
+
+
+# Statement text -> the name it is prepared under, on every connection that runs it.
+_statement_names = {}
+_PLACEHOLDER = re.compile(r"%([s%])")
+# PostgreSQL's "prepared statement does not exist".
+UNKNOWN_STATEMENT = "26000"
+
+
+def _execute_prepared(connection, cursor, statement, params):
+    name = _statement_names.setdefault(statement, f"clinic_insert_{len(_statement_names) + 1}")
+    prepared = _prepared_on(connection)
+    if name not in prepared:
+        # PREPARE outlives a rolled-back transaction, so this holds for the session.
+        cursor.execute(f"PREPARE {name} AS {_numbered(statement)}")
+        prepared.add(name)
+    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+    return cursor.fetchall()
+
+
+def _prepared_on(connection):
+    """Names prepared on this connection's current session. Kept beside the driver's
+    connection object, so a reconnect (after a failed health check, or CONN_MAX_AGE)
+    starts an empty set."""
+    session = connection.connection
+    held = getattr(connection, "_clinic_prepared", None)
+    if held is None or held[0] is not session:
+        held = connection._clinic_prepared = (session, set())
+    return held[1]
+
+
+def _numbered(statement):
+    """psycopg2's %s placeholders as PostgreSQL's $1, $2, ...; %% is a literal %."""
+    numbers = count(1)
+    return _PLACEHOLDER.sub(lambda m: f"${next(numbers)}" if m[1] == "s" else "%", statement)
 
 
 def _assign_ids(groups, returned, alias):

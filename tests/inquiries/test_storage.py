@@ -183,3 +183,50 @@ def test_over_the_rate_limit_with_a_withdrawn_topic_is_still_answered_429(client
 
     assert response.status_code == 429
     assert 'value="grace@example.com"' in response.content.decode()
+
+
+# The statement is prepared once per database session (see storage._execute_prepared).
+
+
+def forget_prepared_statements_on_the_server():
+    # What a pooler such as PgBouncer does when it hands the session to someone else.
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_post_is_stored_when_the_session_lost_its_prepared_statement(client):
+    client.post(URL, form_data())  # prepares the statement on this connection
+    forget_prepared_statements_on_the_server()
+
+    lost = client.post(URL, form_data(email="grace@example.com"))
+    next_one = client.post(URL, form_data(email="alan@example.com"))  # prepares it again
+
+    assert lost.status_code == next_one.status_code == 303
+    assert Inquiry.objects.filter(email__in=["grace@example.com", "alan@example.com"]).count() == 2
+    assert Notification.objects.count() == 6
+
+
+def test_statement_lost_inside_a_transaction_still_stores_and_keeps_the_transaction(client, db):
+    client.post(URL, form_data())
+    forget_prepared_statements_on_the_server()
+
+    response = client.post(URL, form_data(email="grace@example.com"))
+
+    assert response.status_code == 303
+    assert Inquiry.objects.count() == 2  # the test's transaction went on after the retry
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_new_database_connection_prepares_the_statement_again(client):
+    client.post(URL, form_data())
+    connection.close()  # as after CONN_MAX_AGE, or a failed health check
+
+    response = client.post(URL, form_data(email="grace@example.com"))
+
+    assert response.status_code == 303
+    assert Inquiry.objects.filter(email="grace@example.com").exists()
+
+
+def test_prepared_statement_keeps_percent_signs_and_numbers_the_placeholders():
+    assert storage._numbered("SELECT %s, '100%%', %s") == "SELECT $1, '100%', $2"
