@@ -13,7 +13,14 @@ running it, so each connection prepares it once and then only sends the values.
 import re
 from itertools import count, cycle
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connections,
+    transaction,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import InsertQuery
 
@@ -51,20 +58,49 @@ def insert_with_dependents(parent, dependents, *, parent_field):
         for index, name in enumerate(names)
     )
     statement = f"WITH {', '.join(ctes)} {ids}"
+    returned = _store(connection, statement, params, prepared=reusable)
+    _assign_ids(groups, returned, connection.alias)
+    for rows in groups[1:]:
+        for row in rows:
+            setattr(row, parent_field, parent)
+
+
+def _store(connection, statement, params, *, prepared):
+    """Run the statement; return its rows. When it is the request's first query on a
+    reused connection, it is also the connection's health check."""
+    # Django checks a reused connection with a SELECT 1 before the request's first
+    # query: one more round trip. This statement, alone in its transaction, checks it
+    # as well: on a dead connection it fails, and is sent again on a new one. (If the
+    # connection died after PostgreSQL committed it, the copy sent again is refused by
+    # the unique form token and the first one is answered, as for a double tap.)
+    unchecked = (
+        not connection.in_atomic_block
+        and connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+    )
+    if unchecked:
+        connection.health_check_done = True
+    try:
+        return _send(connection, statement, params, prepared=prepared)
+    except (OperationalError, InterfaceError):
+        if not unchecked or connection.is_usable():
+            raise
+        connection.close()
+    return _send(connection, statement, params, prepared=prepared)
+
+
+def _send(connection, statement, params, *, prepared):
     with connection.cursor() as cursor:
         try:
-            returned = _run(connection, cursor, statement, params, prepared=reusable)
+            return _run(connection, cursor, statement, params, prepared=prepared)
         except DatabaseError as error:
             if getattr(error.__cause__, "pgcode", None) != UNKNOWN_STATEMENT:
                 raise
             # Nothing ran: the session lost what it had prepared (a pooler such as
             # PgBouncer reset it). Prepare again next time; this once, send it whole.
             _prepared_on(connection).clear()
-            returned = _run(connection, cursor, statement, params, prepared=False)
-    _assign_ids(groups, returned, connection.alias)
-    for rows in groups[1:]:
-        for row in rows:
-            setattr(row, parent_field, parent)
+            return _run(connection, cursor, statement, params, prepared=False)
 
 
 def _insert_one_by_one(parent, dependents, parent_field, connection):

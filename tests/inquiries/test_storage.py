@@ -3,8 +3,9 @@ against the per-process copy (inquiries/topics.py)."""
 
 from datetime import UTC, datetime, timedelta
 
+import psycopg2
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, close_old_connections, connection
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -230,3 +231,51 @@ def test_a_new_database_connection_prepares_the_statement_again(client):
 
 def test_prepared_statement_keeps_percent_signs_and_numbers_the_placeholders():
     assert storage._numbered("SELECT %s, '100%%', %s") == "SELECT $1, '100%', $2"
+
+
+# A reused connection's health check: the insert itself (see storage._store).
+
+
+def start_of_a_request():
+    # What Django runs as each real request starts (the test client leaves it out):
+    # it closes worn-out connections and asks for a fresh health check.
+    close_old_connections()
+
+
+def end_this_session_on_the_server():
+    # As a PostgreSQL restart or an idle timeout does: the connection is dead, and this
+    # process only learns so when it next sends something.
+    pid = connection.connection.info.backend_pid
+    with psycopg2.connect(**connection.get_connection_params()) as other, other.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_post_on_a_connection_the_server_dropped_is_stored_on_a_new_one(client):
+    client.post(URL, form_data())
+    data = form_data(email="grace@example.com")
+    end_this_session_on_the_server()
+
+    start_of_a_request()
+    response = client.post(URL, data)
+
+    assert response.status_code == 303
+    inquiry = Inquiry.objects.get(email="grace@example.com")
+    assert inquiry.notifications.count() == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_post_on_a_reused_connection_sends_no_separate_health_check(client, monkeypatch):
+    client.post(URL, form_data())
+    checks = []
+    data = form_data(email="grace@example.com")
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(1) or True)
+
+    start_of_a_request()
+    response = client.post(URL, data)
+
+    assert response.status_code == 303
+    assert checks == []  # the insert was the check
+    start_of_a_request()
+    client.get("/healthz")  # another request's first query is checked as usual
+    assert checks == [1]
