@@ -6,6 +6,7 @@ so checking it costs one HMAC and no database or cache round-trip. The uuid beco
 `Inquiry.submission_token` (unique), which makes a replayed form create nothing new.
 """
 
+import logging
 import time
 import uuid
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ MAX_FORM_AGE_SECONDS = 24 * 60 * 60
 # beyond the limit; past that a flood is answered 429 and logged but not stored, so
 # one client cannot fill the database.
 RATE_LIMITED_KEPT_PER_WINDOW = 20
+
+logger = logging.getLogger(__name__)
 
 
 def issue_form_token(*, now=None):
@@ -91,7 +94,13 @@ def check_rate_limit(ip_hash):
     limit = settings.INQUIRY_RATE_LIMIT
     if limit <= 0:
         return RateCheck(limited=False, keep=True, count=0)
-    count = count_submission(ip_hash)
+    try:
+        count = count_submission(ip_hash)
+    except Exception:
+        # The cache is down: let the submission through rather than lose a patient's
+        # inquiry over a counter. The form token and honeypot still apply.
+        logger.warning("Inquiry rate limit: cache unavailable, not counted", exc_info=True)
+        return RateCheck(limited=False, keep=True, count=0)
     return RateCheck(
         limited=count > limit,
         keep=count <= limit + RATE_LIMITED_KEPT_PER_WINDOW,

@@ -8,6 +8,7 @@ import uuid
 import pytest
 from django.core.cache import caches
 
+from inquiries.models import Inquiry
 from tests.inquiries.factories import form_data
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -60,3 +61,23 @@ def test_form_rate_limit_holds_on_redis(client, db, settings, redis_cache):
     ]
 
     assert statuses == [303, 303, 429]
+
+
+def test_inquiry_is_stored_and_pages_served_while_redis_is_down(client, db, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "clinic.cache.ReusingRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    data = form_data(email="grace@example.com")
+
+    form = client.get("/get-in-touch/")
+    sent = client.post("/get-in-touch/", data)
+    thanks = client.get(sent["Location"])
+
+    assert form.status_code == 200
+    assert sent.status_code == 303
+    assert thanks.status_code == 200
+    assert Inquiry.objects.filter(email="grace@example.com").exists()
+    assert "rate limit: cache unavailable" in caplog.text
