@@ -81,3 +81,51 @@ def test_inquiry_is_stored_and_pages_served_while_redis_is_down(client, db, sett
     assert thanks.status_code == 200
     assert Inquiry.objects.filter(email="grace@example.com").exists()
     assert "rate limit: cache unavailable" in caplog.text
+
+
+# Hot reads go straight to a connection the process holds (clinic/cache.py).
+
+
+def test_many_values_read_back_as_stored_and_missing_ones_left_out(redis_cache):
+    redis_cache.set_many({"count": 7, "entry": ("generation", ["a", "b"]), "text": "é"})
+
+    found = redis_cache.get_many(["count", "entry", "text", "absent"])
+
+    assert found == {"count": 7, "entry": ("generation", ["a", "b"]), "text": "é"}
+
+
+def test_reads_go_on_after_redis_drops_the_connection(redis_cache):
+    redis_cache.set("entry", "kept")
+    held = redis_cache._cache
+    own_id = held.run_command("CLIENT", "ID")
+    redis_cache._cache.get_client(write=True).client_kill_filter(_id=own_id)  # as a restart
+
+    assert redis_cache.get_many(["entry"]) == {"entry": "kept"}
+    assert redis_cache.count_in_window("rate:a", 60) == 1
+
+
+def test_counter_works_after_redis_forgot_its_script(redis_cache):
+    redis_cache.count_in_window("rate:a", 60)
+    redis_cache._cache.get_client(write=True).script_flush()  # as after a Redis restart
+
+    assert redis_cache.count_in_window("rate:a", 60) == 2
+
+
+def test_a_forked_worker_reads_on_a_connection_of_its_own(redis_cache):
+    redis_cache.set_many({"parent": "p", "child": "c"})
+    assert redis_cache.get_many(["parent"]) == {"parent": "p"}  # the parent's connection
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its reads must not land on the parent's socket
+        try:
+            found = redis_cache.get_many(["child"]) == {"child": "c"}
+            own = redis_cache._cache.run_command("CLIENT", "ID")
+            os.write(writer, f"{found} {own}".encode())
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    child_found, child_id = os.read(reader, 100).decode().split()
+
+    assert child_found == "True"
+    assert int(child_id) != redis_cache._cache.run_command("CLIENT", "ID")
+    assert redis_cache.get_many(["parent", "child"]) == {"parent": "p", "child": "c"}
