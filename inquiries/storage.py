@@ -10,6 +10,7 @@ Parsing and planning a statement four INSERTs long costs PostgreSQL about as muc
 running it, so each connection prepares it once and then only sends the values.
 """
 
+import logging
 import re
 from itertools import count, cycle
 
@@ -23,6 +24,8 @@ from django.db import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import InsertQuery
+
+logger = logging.getLogger(__name__)
 
 # Dependent rows point at the parent through this subquery until the statement has run.
 # (All SQL built here is constant names and Django's compiled INSERTs; every value is a
@@ -58,7 +61,8 @@ def insert_with_dependents(parent, dependents, *, parent_field):
         for index, name in enumerate(names)
     )
     statement = f"WITH {', '.join(ctes)} {ids}"
-    returned = _store(connection, statement, params, prepared=reusable)
+    prepared = reusable and sessions_keep_prepared_statements
+    returned = _store(connection, statement, params, prepared=prepared)
     _assign_ids(groups, returned, connection.alias)
     for rows in groups[1:]:
         for row in rows:
@@ -97,9 +101,12 @@ def _send(connection, statement, params, *, prepared):
         except DatabaseError as error:
             if getattr(error.__cause__, "pgcode", None) != UNKNOWN_STATEMENT:
                 raise
-            # Nothing ran: the session lost what it had prepared (a pooler such as
-            # PgBouncer reset it). Prepare again next time; this once, send it whole.
-            _prepared_on(connection).clear()
+            # Nothing ran: the session lost what it had prepared. A pooler such as
+            # PgBouncer in transaction mode does that on every statement, so from now
+            # on this process sends the statement whole.
+            global sessions_keep_prepared_statements
+            sessions_keep_prepared_statements = False
+            logger.warning("Database sessions lose prepared statements: inserts sent whole")
             return _run(connection, cursor, statement, params, prepared=False)
 
 
@@ -189,6 +196,8 @@ def _execute(connection, cursor, statement, params):
 
 # Statement text -> the name it is prepared under, on every connection that runs it.
 _statement_names = {}
+# Until a session is seen to lose a prepared statement (see _send).
+sessions_keep_prepared_statements = True
 _PLACEHOLDER = re.compile(r"%([s%])")
 # PostgreSQL's "prepared statement does not exist".
 UNKNOWN_STATEMENT = "26000"

@@ -190,25 +190,38 @@ def test_over_the_rate_limit_with_a_withdrawn_topic_is_still_answered_429(client
 
 
 def forget_prepared_statements_on_the_server():
-    # What a pooler such as PgBouncer does when it hands the session to someone else.
+    # What a pooler such as PgBouncer (transaction mode) does between statements.
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")
 
 
+@pytest.fixture
+def restored_preparing(monkeypatch):
+    # Losing a statement switches preparing off for the process: restore it afterwards.
+    monkeypatch.setattr(storage, "sessions_keep_prepared_statements", True)
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_post_is_stored_when_the_session_lost_its_prepared_statement(client):
+def test_post_is_stored_when_the_session_lost_its_prepared_statement(
+    client, restored_preparing, caplog
+):
     client.post(URL, form_data())  # prepares the statement on this connection
     forget_prepared_statements_on_the_server()
 
     lost = client.post(URL, form_data(email="grace@example.com"))
-    next_one = client.post(URL, form_data(email="alan@example.com"))  # prepares it again
+    next_one = client.post(URL, form_data(email="alan@example.com"))
 
     assert lost.status_code == next_one.status_code == 303
     assert Inquiry.objects.filter(email__in=["grace@example.com", "alan@example.com"]).count() == 2
     assert Notification.objects.count() == 6
+    # Sent whole from then on: no round trip wasted on a statement the pooler drops.
+    assert not storage.sessions_keep_prepared_statements
+    assert "lose prepared statements" in caplog.text
 
 
-def test_statement_lost_inside_a_transaction_still_stores_and_keeps_the_transaction(client, db):
+def test_statement_lost_inside_a_transaction_still_stores_and_keeps_the_transaction(
+    client, db, restored_preparing
+):
     client.post(URL, form_data())
     forget_prepared_statements_on_the_server()
 
