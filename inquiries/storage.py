@@ -10,6 +10,7 @@ Parsing and planning a statement four INSERTs long costs PostgreSQL about as muc
 running it, so each connection prepares it once and then only sends the values.
 """
 
+import hashlib
 import logging
 import re
 from itertools import count, cycle
@@ -99,11 +100,11 @@ def _send(connection, statement, params, *, prepared):
         try:
             return _run(connection, cursor, statement, params, prepared=prepared)
         except DatabaseError as error:
-            if getattr(error.__cause__, "pgcode", None) != UNKNOWN_STATEMENT:
+            if getattr(error.__cause__, "pgcode", None) not in SESSION_NOT_OURS:
                 raise
-            # Nothing ran: the session lost what it had prepared. A pooler such as
-            # PgBouncer in transaction mode does that on every statement, so from now
-            # on this process sends the statement whole.
+            # Nothing ran: the session lost what this connection prepared, or holds one
+            # it didn't prepare. A pooler such as PgBouncer in transaction mode shares
+            # sessions that way, so from now on this process sends the statement whole.
             global sessions_keep_prepared_statements
             sessions_keep_prepared_statements = False
             logger.warning("Database sessions lose prepared statements: inserts sent whole")
@@ -199,12 +200,22 @@ _statement_names = {}
 # Until a session is seen to lose a prepared statement (see _send).
 sessions_keep_prepared_statements = True
 _PLACEHOLDER = re.compile(r"%([s%])")
-# PostgreSQL's "prepared statement does not exist".
-UNKNOWN_STATEMENT = "26000"
+# PostgreSQL's "prepared statement does not exist" and "... already exists".
+SESSION_NOT_OURS = {"26000", "42P05"}
+
+
+def _statement_name(statement):
+    name = _statement_names.get(statement)
+    if name is None:
+        # Named after its text: a session shared with other processes or releases (a
+        # pooler) can never hold a different statement under this name.
+        digest = hashlib.blake2b(statement.encode(), digest_size=8).hexdigest()
+        name = _statement_names[statement] = f"clinic_insert_{digest}"
+    return name
 
 
 def _execute_prepared(connection, cursor, statement, params):
-    name = _statement_names.setdefault(statement, f"clinic_insert_{len(_statement_names) + 1}")
+    name = _statement_name(statement)
     prepared = _prepared_on(connection)
     if name not in prepared:
         # PREPARE outlives a rolled-back transaction, so this holds for the session.

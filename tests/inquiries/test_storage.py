@@ -232,6 +232,19 @@ def test_statement_lost_inside_a_transaction_still_stores_and_keeps_the_transact
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_post_is_stored_when_the_session_already_holds_the_statement(client, restored_preparing):
+    # As when a pooler hands this process a session another process prepared it in.
+    client.post(URL, form_data())
+    storage._prepared_on(connection).clear()  # this process no longer knows it is there
+
+    response = client.post(URL, form_data(email="grace@example.com"))
+
+    assert response.status_code == 303
+    assert Inquiry.objects.filter(email="grace@example.com").exists()
+    assert not storage.sessions_keep_prepared_statements
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_new_database_connection_prepares_the_statement_again(client):
     client.post(URL, form_data())
     connection.close()  # as after CONN_MAX_AGE, or a failed health check
