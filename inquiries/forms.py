@@ -34,14 +34,62 @@ _WHITESPACE_RUN = re.compile(r"\s+")
 _NOT_IN_NAMES = set("<>{}[]\\|@")
 
 
+# Unicode's control characters ("Cc") within ASCII; every "Cf" character is beyond it.
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def strip_invisible(value):
     """Remove zero-width and bidi control characters (Unicode "format" characters):
     invisible, and used to disguise text or smuggle it past reviewers."""
+    if value.isascii():  # most input, and none of it can be a format character
+        return value
     return "".join(c for c in value if unicodedata.category(c) != "Cf")
 
 
 def has_control_characters(value, *, allowed=""):
+    if value.isascii():
+        return any(c not in allowed for c in _ASCII_CONTROL.findall(value))
     return any(unicodedata.category(c) == "Cc" and c not in allowed for c in value)
+
+
+def _clone(obj):
+    clone = object.__new__(type(obj))
+    clone.__dict__.update(obj.__dict__)
+    return clone
+
+
+class QuickCopy:
+    """Django deep-copies every field of a form for each form object it builds
+    (BaseForm.__init__), through `copy`'s generic machinery: the largest part of a valid
+    POST's form time. This copies the same parts as Field.__deepcopy__ and
+    Widget.__deepcopy__ (the field, its widget and the widget's attrs, the error
+    messages, the validators), directly."""
+
+    def __deepcopy__(self, memo):
+        field = _clone(self)
+        memo[id(self)] = field
+        field.widget = _clone(self.widget)
+        field.widget.attrs = self.widget.attrs.copy()
+        field.error_messages = self.error_messages.copy()
+        field.validators = self.validators[:]
+        return field
+
+
+class QuickCopyChoiceField(QuickCopy, forms.ChoiceField):
+    def __deepcopy__(self, memo):
+        field = super().__deepcopy__(memo)
+        # As ChoiceField and ChoiceWidget copy them; the (value, label) pairs are fixed.
+        field._choices = list(self._choices)
+        field.widget.choices = list(self.widget.choices)
+        return field
+
+
+class QuickCopyCharField(QuickCopy, forms.CharField):
+    pass
+
+
+class QuickCopyBooleanField(QuickCopy, forms.BooleanField):
+    pass
 
 
 def clean_metadata(value, max_length):
@@ -51,7 +99,7 @@ def clean_metadata(value, max_length):
     return value.strip()[:max_length]
 
 
-class LineField(forms.CharField):
+class LineField(QuickCopy, forms.CharField):
     """One line of text: control characters refused, invisible ones removed, inner
     whitespace collapsed, ends trimmed. Empty after that counts as missing."""
 
@@ -74,7 +122,7 @@ class NameField(LineField):
             )
 
 
-class MessageField(forms.CharField):
+class MessageField(QuickCopy, forms.CharField):
     """Free text that keeps its line breaks and tabs; other control characters refused."""
 
     def to_python(self, value):
@@ -99,7 +147,7 @@ class StrictEmailValidator(EmailValidator):
         return bool(self.domain_regex.match(domain_part))
 
 
-class StrictEmailField(forms.EmailField):
+class StrictEmailField(QuickCopy, forms.EmailField):
     default_validators = [
         StrictEmailValidator(
             message="Please enter an email address like name@example.com.",
@@ -121,7 +169,7 @@ class StrictEmailField(forms.EmailField):
         return value
 
 
-class PhoneField(forms.CharField):
+class PhoneField(QuickCopy, forms.CharField):
     """A phone number in any common format, stored as E.164 (US numbers by default)."""
 
     def to_python(self, value):
@@ -176,7 +224,7 @@ class InquiryForm(forms.ModelForm):
             attrs={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}
         ),
     )
-    contact_method = forms.ChoiceField(
+    contact_method = QuickCopyChoiceField(
         label="How should we contact you?",
         choices=Inquiry.ContactMethod.choices,
         initial=Inquiry.ContactMethod.EMAIL,
@@ -216,18 +264,18 @@ class InquiryForm(forms.ModelForm):
         help_text=f"Anything you'd like us to know. Up to {MESSAGE_MAX_LENGTH:,} characters.",
         widget=forms.Textarea(attrs={"rows": 5, "data-max-length": MESSAGE_MAX_LENGTH}),
     )
-    consent = forms.BooleanField(
+    consent = QuickCopyBooleanField(
         label=CONSENT_TEXT,
         required=True,
         error_messages={"required": "Please tick this box so we can contact you."},
     )
     # Honeypot: hidden from people and screen readers; bots that fill every field fill it.
-    website = forms.CharField(
+    website = QuickCopyCharField(
         label="Leave this field empty",
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
-    form_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    form_token = QuickCopyCharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Inquiry

@@ -299,3 +299,14 @@ def test_unbound_form_renders_labels_and_autocomplete_hints():
     assert 'inputmode="email"' in html
     assert 'autocomplete="tel"' in html
     assert 'inputmode="tel"' in html
+
+
+def test_a_form_shown_with_errors_leaves_the_next_visitors_form_clean(client, db):
+    # Each form gets its own copy of the fields (forms.QuickCopy); rendering marks the
+    # invalid ones on that copy only.
+    shown = client.post("/get-in-touch/", form_data(first_name="", email="not an email"))
+    fresh = client.get("/get-in-touch/")
+
+    assert shown.content.decode().count("is-invalid") >= 2
+    assert "is-invalid" not in fresh.content.decode()
+    assert 'value="not an email"' not in fresh.content.decode()
