@@ -18,6 +18,12 @@ from django.utils.functional import cached_property
 
 from inquiries.consent import CONSENT_TEXT
 from inquiries.models import Inquiry, Topic
+from inquiries.quickcopy import (
+    QuickCopy,
+    QuickCopyBooleanField,
+    QuickCopyCharField,
+    QuickCopyChoiceField,
+)
 from inquiries.spam import check_form_token, issue_form_token
 from inquiries.topics import TopicField
 
@@ -50,46 +56,6 @@ def has_control_characters(value, *, allowed=""):
     if value.isascii():
         return any(c not in allowed for c in _ASCII_CONTROL.findall(value))
     return any(unicodedata.category(c) == "Cc" and c not in allowed for c in value)
-
-
-def _clone(obj):
-    clone = object.__new__(type(obj))
-    clone.__dict__.update(obj.__dict__)
-    return clone
-
-
-class QuickCopy:
-    """Django deep-copies every field of a form for each form object it builds
-    (BaseForm.__init__), through `copy`'s generic machinery: the largest part of a valid
-    POST's form time. This copies the same parts as Field.__deepcopy__ and
-    Widget.__deepcopy__ (the field, its widget and the widget's attrs, the error
-    messages, the validators), directly."""
-
-    def __deepcopy__(self, memo):
-        field = _clone(self)
-        memo[id(self)] = field
-        field.widget = _clone(self.widget)
-        field.widget.attrs = self.widget.attrs.copy()
-        field.error_messages = self.error_messages.copy()
-        field.validators = self.validators[:]
-        return field
-
-
-class QuickCopyChoiceField(QuickCopy, forms.ChoiceField):
-    def __deepcopy__(self, memo):
-        field = super().__deepcopy__(memo)
-        # As ChoiceField and ChoiceWidget copy them; the (value, label) pairs are fixed.
-        field._choices = list(self._choices)
-        field.widget.choices = list(self.widget.choices)
-        return field
-
-
-class QuickCopyCharField(QuickCopy, forms.CharField):
-    pass
-
-
-class QuickCopyBooleanField(QuickCopy, forms.BooleanField):
-    pass
 
 
 def clean_metadata(value, max_length):

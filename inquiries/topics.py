@@ -10,10 +10,10 @@ is stored (`TopicWithdrawn`).
 import math
 import time
 
-from django import forms
 from django.core.exceptions import ValidationError
 
 from inquiries.models import Topic
+from inquiries.quickcopy import QuickCopyModelChoiceField
 
 FRESH_SECONDS = 60
 WITHDRAWN_MESSAGE = "That topic is no longer offered. Please choose another one."
@@ -42,7 +42,7 @@ def active_topic(pk):
     return topic
 
 
-class TopicField(forms.ModelChoiceField):
+class TopicField(QuickCopyModelChoiceField):
     """A choice among the active topics, rendered from the database and checked
     against the per-process copy."""
 

@@ -302,7 +302,7 @@ def test_unbound_form_renders_labels_and_autocomplete_hints():
 
 
 def test_a_form_shown_with_errors_leaves_the_next_visitors_form_clean(client, db):
-    # Each form gets its own copy of the fields (forms.QuickCopy); rendering marks the
+    # Each form gets its own copy of the fields (inquiries/quickcopy.py); rendering marks the
     # invalid ones on that copy only.
     shown = client.post("/get-in-touch/", form_data(first_name="", email="not an email"))
     fresh = client.get("/get-in-touch/")
@@ -310,3 +310,12 @@ def test_a_form_shown_with_errors_leaves_the_next_visitors_form_clean(client, db
     assert shown.content.decode().count("is-invalid") >= 2
     assert "is-invalid" not in fresh.content.decode()
     assert 'value="not an email"' not in fresh.content.decode()
+
+
+def test_a_topic_added_shows_on_the_very_next_form(client, db):
+    client.get("/get-in-touch/")  # lists the topics once
+    Topic.objects.create(name="Ketamine and chronic pain", order=50)
+
+    page = client.get("/get-in-touch/").content.decode()
+
+    assert "Ketamine and chronic pain" in page
