@@ -5,7 +5,7 @@ and a mail outage, and with two app servers sharing PostgreSQL and Redis.
     .venv/bin/python scripts/loadtest.py [--scenario all|concurrency|db-restart|smtp|two-servers]
 
 Starts a PostgreSQL cluster of its own (initdb and pg_ctl in a temporary folder, port
-55432), migrates it and loads the demo content, serves the site with gunicorn on
+25432), migrates it and loads the demo content, serves the site with gunicorn on
 127.0.0.1 (ports 8801-8805, production settings) and runs:
 
 1. concurrency: 2,000 valid submissions from 50 concurrent clients (rate limit raised),
@@ -61,7 +61,9 @@ from harness import (  # noqa: E402
     submission,
 )
 
-PG_PORT = 55432
+# Below the ephemeral port range (32768-60999 on Linux): a client connection left in
+# TIME_WAIT by a benchmark could otherwise hold the port and stop the cluster starting.
+PG_PORT = 25432
 SMTP_PORT = 8825
 PORTS = {"concurrency": 8801, "db-restart": 8802, "smtp": 8803, "two-servers": (8804, 8805)}
 REDIS_URL = "redis://127.0.0.1:6379/6"
