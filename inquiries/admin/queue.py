@@ -5,6 +5,7 @@ staff audit trail (`staff.audit.record_access`), beside the inquiry's own timeli
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from inquiries import dashboard
 from inquiries.admin import forms as crm_forms
@@ -223,6 +225,18 @@ class InquiryAdmin(admin.ModelAdmin):
             '<span class="crm-badge crm-priority-{}">{}</span>',
             obj.priority,
             obj.get_priority_display(),
+        )
+
+    def action_checkbox(self, obj):
+        # The markup of ModelAdmin.action_checkbox, written directly: rendering a
+        # checkbox widget template for each of the 25 rows was an eighth of the queue's
+        # time.
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
         )
 
     @admin.display(description="Message")

@@ -2,10 +2,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib import admin
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from inquiries.admin.pagination import CappedCountPaginator
+from inquiries.admin.queue import InquiryAdmin
 from inquiries.business_days import add_business_days, subtract_business_days
 from inquiries.models import Inquiry, InquiryEvent
 from tests.inquiries.crm_factories import make_inquiry, queue_url, references_in
@@ -267,3 +269,15 @@ def test_queue_offers_no_bulk_delete(intake_client):
 
     assert "delete_selected" not in html
     assert 'value="mark_contacted"' in html
+
+
+def test_row_checkboxes_are_exactly_the_admin_actions_markup(intake_client):
+    # The queue writes each row's checkbox itself (for speed); the admin's actions and
+    # its JavaScript expect Django's markup, escaping included.
+    inquiry = make_inquiry(first_name='Ann & "Jo"', last_name="O'Brien <b>")
+    queue_admin = InquiryAdmin(Inquiry, admin.site)
+
+    ours = queue_admin.action_checkbox(inquiry)
+
+    assert ours == admin.ModelAdmin.action_checkbox(queue_admin, inquiry)
+    assert ours in intake_client.get(queue_url()).content.decode()
