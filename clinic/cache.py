@@ -53,6 +53,9 @@ class ReusingRedisCacheClient(RedisCacheClient):
         return client
 
     def get_many(self, keys):
+        keys = list(keys)
+        if not keys:  # MGET needs at least one key; Django's backend answers {}
+            return {}
         values = self.run_command("MGET", *keys)
         return {
             key: self._serializer.loads(value)

@@ -92,6 +92,7 @@ def test_many_values_read_back_as_stored_and_missing_ones_left_out(redis_cache):
     found = redis_cache.get_many(["count", "entry", "text", "absent"])
 
     assert found == {"count": 7, "entry": ("generation", ["a", "b"]), "text": "é"}
+    assert redis_cache.get_many([]) == {}
 
 
 def test_reads_go_on_after_redis_drops_the_connection(redis_cache):
