@@ -16,7 +16,7 @@ import os
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, ResponseError
 
 COUNT_IN_WINDOW = """
 local count = redis.call("INCR", KEYS[1])
@@ -76,8 +76,15 @@ class ReusingRedisCacheClient(RedisCacheClient):
 
     @staticmethod
     def _round_trip(connection, args):
-        connection.send_command(*args)
-        return connection.read_response()
+        try:
+            connection.send_command(*args)
+            return connection.read_response()
+        except ResponseError:  # Redis answered: the connection is in step
+            raise
+        except BaseException:
+            # Whatever broke in between, never leave a reply for the next command.
+            connection.disconnect()
+            raise
 
     def _held_connection(self, write):
         # Django's cache handler gives each thread its own backend, so each thread

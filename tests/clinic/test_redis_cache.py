@@ -130,3 +130,18 @@ def test_a_forked_worker_reads_on_a_connection_of_its_own(redis_cache):
     assert child_found == "True"
     assert int(child_id) != redis_cache._cache.run_command("CLIENT", "ID")
     assert redis_cache.get_many(["parent", "child"]) == {"parent": "p", "child": "c"}
+
+
+def test_a_read_interrupted_before_its_reply_leaves_nothing_for_the_next(redis_cache, monkeypatch):
+    redis_cache.set_many({"first": 1, "second": 2})
+    connection = redis_cache._cache._held_connection(write=False)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt  # as a signal landing between send and read
+
+    monkeypatch.setattr(connection, "read_response", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        redis_cache.get_many(["first"])
+    monkeypatch.undo()
+
+    assert redis_cache.get_many(["second"]) == {"second": 2}  # not the first's reply
