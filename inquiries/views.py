@@ -110,6 +110,7 @@ def thanks_url(inquiry):
 @functools.cache
 def _thanks_path(urlconf, script_prefix):
     # Reversing a namespaced name walks the URL resolver: a few percent of a POST.
+    # Kept per URLconf and per script prefix, which reverse() puts in front of the path.
     return reverse("inquiries:thanks", urlconf=urlconf)
 
 
