@@ -1,6 +1,8 @@
 """The shared cache on a real Redis (127.0.0.1:6379, as on these machines and in CI):
-the rate limit's one-round-trip counter, and the rate limit through the form."""
+Django's cache contract on our client, the rate limit's one-round-trip counter, the
+rate limit through the form, and a connection that survives what Redis does to it."""
 
+import contextlib
 import os
 import time
 import uuid
@@ -8,6 +10,7 @@ import uuid
 import pytest
 from django.core.cache import caches
 
+from clinic.cache import HeldConnectionClient, RedisError, RedisReplyError
 from inquiries.models import Inquiry
 from tests.inquiries.factories import form_data
 
@@ -19,16 +22,92 @@ def redis_cache(settings):
     prefix = f"test-{uuid.uuid4().hex}"  # nothing shared with other runs
     settings.CACHES = {
         "default": {
-            "BACKEND": "clinic.cache.ReusingRedisCache",
+            "BACKEND": "clinic.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         }
     }
     cache = caches["default"]
     yield cache
-    client = cache._cache.get_client(write=True)
-    for key in client.scan_iter(f"{prefix}:*"):  # this run's keys only, not FLUSHDB
-        client.delete(key)
+    cursor = b"0"
+    while True:  # this run's keys only, not FLUSHDB
+        cursor, keys = cache._cache.run_command("SCAN", cursor, "MATCH", f"{prefix}:*")
+        if keys:
+            cache._cache.run_command("DEL", *keys, write=True)
+        if cursor == b"0":
+            break
+    cache._cache.close()
+
+
+@contextlib.contextmanager
+def client_of(url):
+    client = HeldConnectionClient([url])
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def run_elsewhere(*command):
+    """One command from a second client, as from another process."""
+    with client_of(REDIS_URL) as client:
+        return client.run_command(*command)
+
+
+def test_cache_keeps_djangos_contract(redis_cache):
+    assert redis_cache.add("a", {"x": 1}) is True
+    assert redis_cache.add("a", "other") is False  # add never overwrites
+    assert redis_cache.get("a") == {"x": 1}
+    assert redis_cache.get("absent", "default") == "default"
+    assert redis_cache.add("gone", 1, timeout=0) is True  # added, and expired at once
+    assert redis_cache.has_key("gone") is False
+
+    redis_cache.set("n", 5)
+    assert redis_cache.incr("n", 3) == 8
+    with pytest.raises(ValueError):
+        redis_cache.incr("absent")
+    redis_cache.set("n", 1, timeout=0)  # a zero timeout deletes
+    assert redis_cache.has_key("n") is False
+
+    redis_cache.set("t", "text", timeout=None)
+    assert redis_cache.touch("t", 30) is True
+    assert 0 < redis_cache._cache.run_command("TTL", redis_cache.make_key("t")) <= 30
+    assert redis_cache.touch("t", None) is True
+    assert redis_cache._cache.run_command("TTL", redis_cache.make_key("t")) == -1
+    assert redis_cache.touch("absent", 30) is False
+
+    redis_cache.set_many({"m1": 1, "m2": "two"}, timeout=60)
+    assert 0 < redis_cache._cache.run_command("TTL", redis_cache.make_key("m2")) <= 60
+    redis_cache.delete_many(["m1", "m2"])
+    assert redis_cache.delete("t") is True
+    assert redis_cache.delete("t") is False
+    assert redis_cache.get_many(["m1", "m2", "t", "a"]) == {"a": {"x": 1}}
+
+
+def test_database_number_in_the_url_is_selected(redis_cache):
+    redis_cache.set("where", "db 15")
+    key = redis_cache.make_key("where")
+
+    with (
+        client_of("redis://127.0.0.1:6379/15") as on_15,
+        client_of("redis://127.0.0.1:6379/14") as on_14,
+    ):
+        found = (on_15.run_command("EXISTS", key), on_14.run_command("EXISTS", key))
+
+    assert found == (1, 0)
+
+
+def test_refused_password_and_closed_port_raise_clear_errors():
+    with (
+        client_of("redis://nobody:wrong@127.0.0.1:6379/0") as client,
+        pytest.raises(RedisReplyError, match="WRONGPASS"),
+    ):
+        client.run_command("PING")
+    with (
+        client_of("redis://127.0.0.1:1/0") as nobody_there,
+        pytest.raises(RedisError, match="127.0.0.1:1"),
+    ):
+        nobody_there.run_command("PING")
 
 
 def test_counter_counts_within_its_window(redis_cache):
@@ -43,7 +122,7 @@ def test_counter_expires_with_its_first_count_and_starts_again(redis_cache):
     redis_cache.count_in_window("rate:a", 2)
     time.sleep(1)
     redis_cache.count_in_window("rate:a", 2)  # a later count doesn't push the end back
-    ttl_ms = redis_cache._cache.get_client(key).pttl(key)
+    ttl_ms = redis_cache._cache.run_command("PTTL", key)
 
     time.sleep(1.1)
 
@@ -66,7 +145,7 @@ def test_form_rate_limit_holds_on_redis(client, db, settings, redis_cache):
 def test_inquiry_is_stored_and_pages_served_while_redis_is_down(client, db, settings, caplog):
     settings.CACHES = {
         "default": {
-            "BACKEND": "clinic.cache.ReusingRedisCache",
+            "BACKEND": "clinic.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
         }
     }
@@ -99,7 +178,7 @@ def test_reads_go_on_after_redis_drops_the_connection(redis_cache):
     redis_cache.set("entry", "kept")
     held = redis_cache._cache
     own_id = held.run_command("CLIENT", "ID")
-    redis_cache._cache.get_client(write=True).client_kill_filter(_id=own_id)  # as a restart
+    run_elsewhere("CLIENT", "KILL", "ID", own_id)  # as a restart would
 
     assert redis_cache.get_many(["entry"]) == {"entry": "kept"}
     assert redis_cache.count_in_window("rate:a", 60) == 1
@@ -107,7 +186,7 @@ def test_reads_go_on_after_redis_drops_the_connection(redis_cache):
 
 def test_counter_works_after_redis_forgot_its_script(redis_cache):
     redis_cache.count_in_window("rate:a", 60)
-    redis_cache._cache.get_client(write=True).script_flush()  # as after a Redis restart
+    run_elsewhere("SCRIPT", "FLUSH")  # as after a Redis restart
 
     assert redis_cache.count_in_window("rate:a", 60) == 2
 
@@ -139,7 +218,7 @@ def test_a_read_interrupted_before_its_reply_leaves_nothing_for_the_next(redis_c
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt  # as a signal landing between send and read
 
-    monkeypatch.setattr(connection, "read_response", interrupted)
+    monkeypatch.setattr(connection, "_read_reply", interrupted)
     with pytest.raises(KeyboardInterrupt):
         redis_cache.get_many(["first"])
     monkeypatch.undo()
