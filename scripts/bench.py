@@ -278,7 +278,8 @@ def main():
                 results[name].append(result)
                 log(
                     f"round {round_number} {name:<13} {result['rps']:8.0f} req/s  "
-                    f"p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms"
+                    f"p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms  "
+                    f"site worker RSS {site.worker_rss_mb():5.1f} MB"
                 )
         ceiling_rss, site_rss = ceiling.worker_rss_mb(), site.worker_rss_mb()
     finally:
