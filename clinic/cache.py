@@ -164,11 +164,14 @@ class HeldConnectionClient:
         """Commands sent together; their replies (errors among them, not raised).
 
         A connection the server has closed (a Redis restart, an idle timeout) is
-        opened again and the commands sent once more."""
+        opened again and the commands sent once more; a server that stopped answering
+        costs one socket timeout, not two."""
         connection = self._held_connection(write)
         try:
             return connection.round_trip(commands)
-        except RedisConnectionError:
+        except RedisConnectionError as error:
+            if isinstance(error.__cause__, TimeoutError):
+                raise
             return connection.round_trip(commands)
 
     def close(self):

@@ -4,6 +4,7 @@ rate limit through the form, and a connection that survives what Redis does to i
 
 import contextlib
 import os
+import socket
 import time
 import uuid
 
@@ -95,6 +96,21 @@ def test_database_number_in_the_url_is_selected(redis_cache):
         found = (on_15.run_command("EXISTS", key), on_14.run_command("EXISTS", key))
 
     assert found == (1, 0)
+
+
+def test_a_redis_that_stops_answering_costs_one_timeout():
+    silent = socket.create_server(("127.0.0.1", 0))  # accepts connections, never replies
+    port = silent.getsockname()[1]
+    client = HeldConnectionClient([f"redis://127.0.0.1:{port}/0"], socket_timeout=0.3)
+    started = time.monotonic()
+    try:
+        with pytest.raises(RedisError, match="timed out"):
+            client.run_command("GET", "key")
+    finally:
+        client.close()
+        silent.close()
+
+    assert time.monotonic() - started < 0.55  # not sent again to wait a second time
 
 
 def test_refused_password_and_closed_port_raise_clear_errors():
