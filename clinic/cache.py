@@ -9,12 +9,14 @@ parsed by hiredis, the C protocol library redis-py itself uses.
 Why not redis-py: `import redis` (version 8) loads its asyncio client, cluster and
 sentinel support, 5.6 MB in every worker that uses none of them, about a fifth of what
 the site adds to a bare Django worker. And through its client and pool each command
-takes a lock, checks the process id twice and polls the socket: 7 system calls where 2
-do, which on a small virtual machine cost more than the round trip itself.
+takes a lock, checks the process id twice and polls the socket: 7 system calls where 3
+do (poll, send, receive), which on a small virtual machine cost more than the round trip
+itself.
 """
 
 import os
 import random
+import select
 import socket
 import ssl
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -22,6 +24,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import hiredis
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisSerializer
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 COUNT_IN_WINDOW = """
@@ -66,12 +69,19 @@ class RedisConnection:
         self.url = url
         self.timeout = socket_timeout
         self.connect_timeout = socket_connect_timeout
-        self.sock = self.reader = None
+        self.sock = self.reader = self.poller = None
         self.forks = _forks
 
     def round_trip(self, commands):
         """Send the commands together, return their replies in order. Error replies
-        are returned as RedisReplyError objects, not raised."""
+        are returned as RedisReplyError objects, not raised.
+
+        Commands are never sent twice: once sent, the server may have run them even if
+        no reply comes back (a counter would count twice). Instead a connection the
+        server closed while idle (a restart, its idle timeout) is noticed before sending,
+        and a new one opened."""
+        if self.sock is not None and self._closed_by_server():
+            self.close()
         try:
             sock = self.sock or self._connect()
             sock.sendall(b"".join(map(hiredis.pack_command, commands)))
@@ -79,14 +89,23 @@ class RedisConnection:
         except BaseException as error:
             # Whatever broke in between, never leave a reply for the next command.
             self.close()
+            if isinstance(error, RedisError):
+                raise
             if isinstance(error, OSError):
                 raise RedisConnectionError(f"Redis at {self._where()}: {error}") from error
+            if isinstance(error, hiredis.ProtocolError):
+                raise RedisError(f"{self._where()} did not answer as Redis: {error}") from error
             raise
 
     def close(self):
         if self.sock is not None:
-            sock, self.sock, self.reader = self.sock, None, None
+            sock, self.sock, self.reader, self.poller = self.sock, None, None, None
             sock.close()
+
+    def _closed_by_server(self):
+        # An idle connection has nothing to read unless the server closed it (or wrote
+        # out of turn): either way it is no longer fit to send on. One poll() call.
+        return bool(self.poller.poll(0))
 
     def _read_reply(self, sock):
         reply = self.reader.gets()
@@ -100,29 +119,40 @@ class RedisConnection:
 
     def _connect(self):
         parts = urlsplit(self.url)
-        if parts.scheme == "unix":
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            sock.settimeout(self.connect_timeout)
-            sock.connect(parts.path)
-        elif parts.scheme in ("redis", "rediss"):
-            address = (parts.hostname or "localhost", parts.port or 6379)
-            sock = socket.create_connection(address, timeout=self.connect_timeout)
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            if parts.scheme == "rediss":
-                context = ssl.create_default_context()
-                sock = context.wrap_socket(sock, server_hostname=address[0])
-        else:
+        if parts.scheme not in ("redis", "rediss", "unix"):
             raise RedisError(f"Unsupported Redis URL scheme {parts.scheme!r} (redis, rediss, unix)")
+        sock = self._open_socket(parts)
         sock.settimeout(self.timeout)
         self.sock, self.reader = sock, hiredis.Reader(replyError=RedisReplyError)
+        self.poller = select.poll()
+        self.poller.register(sock, select.POLLIN)
         self._greet(parts)
+        return sock
+
+    def _open_socket(self, parts):
+        if parts.scheme == "unix":
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.settimeout(self.connect_timeout)
+                sock.connect(parts.path)
+            except BaseException:
+                sock.close()
+                raise
+            return sock
+        address = (parts.hostname or "localhost", parts.port or 6379)
+        sock = socket.create_connection(address, timeout=self.connect_timeout)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if parts.scheme == "rediss":
+            context = ssl.create_default_context()
+            sock = context.wrap_socket(sock, server_hostname=address[0])
         return sock
 
     def _greet(self, parts):
         handshake = []
         if parts.password is not None:
-            user = unquote(parts.username) if parts.username else "default"
-            handshake.append(("AUTH", user, unquote(parts.password)))
+            # AUTH with one argument is the default user, and what Redis before 6 takes.
+            user = (unquote(parts.username),) if parts.username else ()
+            handshake.append(("AUTH", *user, unquote(parts.password)))
         query_db = parse_qs(parts.query).get("db", ["0"])[0]
         database = query_db if parts.scheme == "unix" else parts.path.strip("/") or query_db
         if database != "0":
@@ -140,7 +170,14 @@ class RedisConnection:
 class HeldConnectionClient:
     """What Django's RedisCache asks of its client, one round trip per operation."""
 
-    def __init__(self, servers, serializer=None, socket_timeout=5.0, socket_connect_timeout=2.0):
+    def __init__(
+        self, servers, serializer=None, socket_timeout=5.0, socket_connect_timeout=2.0, **unknown
+    ):
+        if unknown:
+            raise ImproperlyConfigured(
+                f"Cache OPTIONS {sorted(unknown)} are not supported by clinic.cache.RedisCache "
+                "(it takes serializer, socket_timeout and socket_connect_timeout)"
+            )
         self._servers = servers
         if isinstance(serializer, str):
             serializer = import_string(serializer)
@@ -161,18 +198,8 @@ class HeldConnectionClient:
         return reply
 
     def run_commands(self, commands, *, write=False):
-        """Commands sent together; their replies (errors among them, not raised).
-
-        A connection the server has closed (a Redis restart, an idle timeout) is
-        opened again and the commands sent once more; a server that stopped answering
-        costs one socket timeout, not two."""
-        connection = self._held_connection(write)
-        try:
-            return connection.round_trip(commands)
-        except RedisConnectionError as error:
-            if isinstance(error.__cause__, TimeoutError):
-                raise
-            return connection.round_trip(commands)
+        """Commands sent together; their replies (errors among them, not raised)."""
+        return self._held_connection(write).round_trip(commands)
 
     def close(self):
         """Close the connections held. (Not done after each request, as Django's close()
@@ -208,11 +235,12 @@ class HeldConnectionClient:
         return default if value is None else self._serializer.loads(value)
 
     def set(self, key, value, timeout):
+        value = self._serializer.dumps(value)  # first, so a value it can't store raises
         if timeout == 0:
             self.run_command("DEL", key, write=True)
             return
         expiry = () if timeout is None else ("EX", timeout)
-        self.run_command("SET", key, self._serializer.dumps(value), *expiry, write=True)
+        self.run_command("SET", key, value, *expiry, write=True)
 
     def touch(self, key, timeout):
         if timeout is None:
@@ -224,7 +252,7 @@ class HeldConnectionClient:
 
     def get_many(self, keys):
         keys = list(keys)
-        if not keys:  # MGET needs at least one key; Django's backend answers {}
+        if not keys:  # MGET needs at least one key
             return {}
         values = self.run_command("MGET", *keys)
         return {

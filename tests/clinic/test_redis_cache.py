@@ -5,11 +5,13 @@ rate limit through the form, and a connection that survives what Redis does to i
 import contextlib
 import os
 import socket
+import threading
 import time
 import uuid
 
 import pytest
 from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
 
 from clinic.cache import HeldConnectionClient, RedisError, RedisReplyError
 from inquiries.models import Inquiry
@@ -98,10 +100,11 @@ def test_database_number_in_the_url_is_selected(redis_cache):
     assert found == (1, 0)
 
 
-def test_a_redis_that_stops_answering_costs_one_timeout():
+@pytest.mark.parametrize("database", ["0", "1"])  # /1 also times out selecting it
+def test_a_redis_that_stops_answering_costs_one_timeout(database):
     silent = socket.create_server(("127.0.0.1", 0))  # accepts connections, never replies
     port = silent.getsockname()[1]
-    client = HeldConnectionClient([f"redis://127.0.0.1:{port}/0"], socket_timeout=0.3)
+    client = HeldConnectionClient([f"redis://127.0.0.1:{port}/{database}"], socket_timeout=0.3)
     started = time.monotonic()
     try:
         with pytest.raises(RedisError, match="timed out"):
@@ -111,6 +114,48 @@ def test_a_redis_that_stops_answering_costs_one_timeout():
         silent.close()
 
     assert time.monotonic() - started < 0.55  # not sent again to wait a second time
+
+
+def test_a_command_whose_reply_is_lost_is_not_sent_again():
+    # A server that runs a command and drops the connection before replying: sent
+    # again, a counter would count twice.
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.5)
+    received = []
+
+    def serve():
+        with contextlib.suppress(TimeoutError):
+            while True:
+                connection, _ = server.accept()
+                with connection:
+                    received.append(connection.recv(1024))
+
+    listener = threading.Thread(target=serve)
+    listener.start()
+    try:
+        with (
+            client_of(f"redis://127.0.0.1:{server.getsockname()[1]}/0") as client,
+            pytest.raises(RedisError, match="closed"),
+        ):
+            client.run_command("INCR", "counter")
+    finally:
+        listener.join()
+        server.close()
+
+    assert received == [b"*2\r\n$4\r\nINCR\r\n$7\r\ncounter\r\n"]
+
+
+def test_unknown_cache_options_are_refused_by_name(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "clinic.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"pool_class": "x"},
+        }
+    }
+
+    with pytest.raises(ImproperlyConfigured, match="pool_class"):
+        caches["default"].get("key")
 
 
 def test_refused_password_and_closed_port_raise_clear_errors():
