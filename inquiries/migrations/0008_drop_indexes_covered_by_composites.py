@@ -9,10 +9,31 @@ and add them back, checking every row again under a lock."""
 import django.db.models.deletion
 from django.db import migrations, models
 
-INDEXES = {
-    "inquiries_inquiryevent": "inquiries_inquiryevent_inquiry_id_65126e6b",
-    "inquiries_notification": "inquiries_notification_inquiry_id_f91f545c",
-}
+# model, its table, the related name of its inquiry foreign key, the index to drop
+UNINDEXED = [
+    (
+        "inquiryevent",
+        "inquiries_inquiryevent",
+        "events",
+        "inquiries_inquiryevent_inquiry_id_65126e6b",
+    ),
+    (
+        "notification",
+        "inquiries_notification",
+        "notifications",
+        "inquiries_notification_inquiry_id_f91f545c",
+    ),
+]
+
+
+def inquiry_key_without_index(model_name, related_name):
+    field = models.ForeignKey(
+        db_index=False,
+        on_delete=django.db.models.deletion.CASCADE,
+        related_name=related_name,
+        to="inquiries.inquiry",
+    )
+    return migrations.AlterField(model_name=model_name, name="inquiry", field=field)
 
 
 class Migration(migrations.Migration):
@@ -23,33 +44,15 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
-                migrations.AlterField(
-                    model_name="inquiryevent",
-                    name="inquiry",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="events",
-                        to="inquiries.inquiry",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="notification",
-                    name="inquiry",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="notifications",
-                        to="inquiries.inquiry",
-                    ),
-                ),
+                inquiry_key_without_index(model, related_name)
+                for model, _table, related_name, _index in UNINDEXED
             ],
             database_operations=[
                 migrations.RunSQL(
                     f'DROP INDEX IF EXISTS "{index}"',
                     reverse_sql=f'CREATE INDEX "{index}" ON "{table}" ("inquiry_id")',
                 )
-                for table, index in INDEXES.items()
+                for _model, table, _related_name, index in UNINDEXED
             ],
         ),
     ]
