@@ -147,6 +147,31 @@ def test_rows_of_another_shape_or_with_sql_values_are_stored_as_given(db):
     assert abs(second.created_at - timezone.now()) < timedelta(minutes=1)
 
 
+def test_rows_django_compiles_into_fewer_parameters_are_sent_as_compiled(db):
+    # Several plain rows compile to PostgreSQL's UNNEST form: one array per column, not
+    # one parameter per value. The values can't be matched to placeholders, so the
+    # statement goes as Django wrote it and is never kept for reuse.
+    inquiry = unsaved_inquiry()
+    inquiry.save()
+    emails = [Notification(inquiry=inquiry, kind=kind) for kind in Notification.Kind.values]
+
+    sql, params, reusable = storage._insert_sql(emails, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+    assert "UNNEST" in sql
+    assert not reusable
+    plain_pairs = [
+        shape
+        for shape in storage._compiled_sql
+        if shape[:2] == (Notification, 2) and not any(shape[3])  # no parent subquery
+    ]
+    assert plain_pairs == []
+    assert sorted(inquiry.notifications.values_list("kind", flat=True)) == sorted(
+        Notification.Kind.values
+    )
+
+
 def test_objects_hold_exactly_what_was_stored_even_on_a_first_insert(db):
     storage._compiled_sql.clear()  # the first POST of a process compiles the statement
     inquiry = unsaved_inquiry()
