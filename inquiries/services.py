@@ -102,7 +102,7 @@ def submit_inquiry(*, form, request, rate_limited=False):
     )
     notifications = _notifications_for(inquiry, now=now)
     try:
-        insert_with_dependents(inquiry, [created, *notifications], parent_field="inquiry")
+        _insert(inquiry, [created, *notifications])
     except IntegrityError:
         # The same form sent twice (a double tap, a retried request): the unique
         # token stopped the second copy; answer as the first one was answered.
@@ -122,6 +122,24 @@ def submit_inquiry(*, form, request, rate_limited=False):
     if notifications and settings.INQUIRY_EMAILS_IN_REQUEST:
         transaction.on_commit(lambda: send_notifications(notifications), robust=True)
     return inquiry, True
+
+
+def _insert(inquiry, dependents):
+    try:
+        insert_with_dependents(inquiry, dependents, parent_field="inquiry")
+    except IntegrityError:
+        if inquiry.source_page_id is None or _page_exists(inquiry.source_page_id):
+            raise
+        # The page the patient came from was deleted this very moment: keep its path,
+        # drop the link, and store the inquiry all the same.
+        inquiry.source_page = None
+        insert_with_dependents(inquiry, dependents, parent_field="inquiry")
+
+
+def _page_exists(page_id):
+    from pages.models import Page  # the pages app owns its model; read it lazily
+
+    return Page.objects.filter(pk=page_id).exists()
 
 
 def _created_message(inquiry):

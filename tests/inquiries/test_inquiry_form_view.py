@@ -9,9 +9,10 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from clinic.net import hash_ip
-from inquiries import spam, views
+from inquiries import services, spam, views
 from inquiries.consent import CONSENT_TEXT, CONSENT_VERSION
 from inquiries.models import Inquiry, InquiryEvent, Notification
+from pages.models import Page
 from tests.inquiries.factories import form_data, form_token, make_inquiry, make_published_page
 
 URL = "/get-in-touch/"
@@ -377,6 +378,24 @@ def test_source_page_is_kept_for_a_published_page(client, db):
     inquiry = Inquiry.objects.get()
     assert inquiry.source_page == page
     assert inquiry.source_path == page.path
+
+
+def test_inquiry_is_stored_when_its_source_page_is_deleted_while_it_is_sent(
+    client, db, monkeypatch
+):
+    page = make_published_page()
+    seen_before_deletion = Page.objects.get(pk=page.pk)
+    Page.objects.filter(pk=page.pk).delete()  # by an editor, between lookup and insert
+    monkeypatch.setattr(services, "published_page_at", lambda path: seen_before_deletion)
+
+    response = post(client, form_data(), path=f"{URL}?from={page.path}")
+
+    assert response.status_code == 303
+    inquiry = Inquiry.objects.get()
+    assert inquiry.source_page is None
+    assert inquiry.source_path == page.path
+    assert inquiry.events.count() == 1
+    assert inquiry.notifications.count() == 2
 
 
 @pytest.mark.parametrize(
