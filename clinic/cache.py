@@ -66,7 +66,7 @@ class RedisConnection:
     rediss:// for TLS, or unix:///path/to/socket?db=N."""
 
     def __init__(self, url, *, socket_timeout=5.0, socket_connect_timeout=2.0):
-        self.url = url
+        self.parts = urlsplit(url)
         self.timeout = socket_timeout
         self.connect_timeout = socket_connect_timeout
         self.sock = self.reader = self.poller = None
@@ -118,7 +118,7 @@ class RedisConnection:
         return reply
 
     def _connect(self):
-        parts = urlsplit(self.url)
+        parts = self.parts
         if parts.scheme not in ("redis", "rediss", "unix"):
             raise RedisError(f"Unsupported Redis URL scheme {parts.scheme!r} (redis, rediss, unix)")
         sock = self._open_socket(parts)
@@ -163,7 +163,7 @@ class RedisConnection:
                     raise reply
 
     def _where(self):
-        parts = urlsplit(self.url)
+        parts = self.parts
         return parts.path if parts.scheme == "unix" else f"{parts.hostname}:{parts.port or 6379}"
 
 
@@ -282,7 +282,7 @@ class HeldConnectionClient:
         return self.run_command("FLUSHDB", write=True) == b"OK"
 
     def _transaction(self, commands):
-        """The commands in MULTI/EXEC, applied all together; their replies."""
+        """The commands in MULTI/EXEC, applied all together; EXEC's reply (theirs)."""
         replies = self.run_commands([("MULTI",), *commands, ("EXEC",)], write=True)
         for reply in replies:
             if isinstance(reply, RedisReplyError):
