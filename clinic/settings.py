@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "clinic.apps.ClinicStaticFilesConfig",
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -56,6 +56,8 @@ MIDDLEWARE = [
     # runs; the stored response carries every header the stack below added. See
     # pages/cache.py.
     "pages.cache.PublicPageCacheMiddleware",
+    # After a staff page, glibc gives the memory it freed back (clinic/memory.py).
+    "clinic.memory.ReturnFreedMemoryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
