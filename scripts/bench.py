@@ -88,7 +88,9 @@ def bare_post_script():
 def prepare_site(env, rows):
     log("migrating, collecting static files, loading the demo content...")
     manage(env, "migrate", "--noinput")
-    manage(env, "collectstatic", "--noinput")
+    # --clear: each worker indexes the collected files, so leftovers of older versions
+    # would count against its memory.
+    manage(env, "collectstatic", "--noinput", "--clear")
     manage(env, "load_demo_content")
     have = int(shell(env, "from inquiries.models import Inquiry; print(Inquiry.objects.count())"))
     if have < rows:

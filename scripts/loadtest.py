@@ -877,7 +877,7 @@ class Run:
         env = base_env(self.pg)
         started = time.monotonic()
         manage(env, "migrate", "--noinput")
-        manage(env, "collectstatic", "--noinput")
+        manage(env, "collectstatic", "--noinput", "--clear")
         manage(env, "load_demo_content")
         say(
             f"PostgreSQL on {PG_PORT} in {self.pg.dir}: migrated, demo content loaded in "
