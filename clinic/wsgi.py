@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -9,3 +10,9 @@ django_application = get_wsgi_application()
 from pages.cache import PublicPageCacheApp  # noqa: E402 (needs the settings above)
 
 application = PublicPageCacheApp(django_application)
+
+# What start-up built lives as long as the worker: set it aside, so Python's full
+# garbage collections (and the one after each staff page, clinic/memory.py) only look
+# at objects made since. They took 43 ms with it, 4 ms without.
+gc.collect()
+gc.freeze()
