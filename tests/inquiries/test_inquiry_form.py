@@ -1,9 +1,11 @@
 import time
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import models
 
 from inquiries.forms import CONTROL_CHARACTERS_MESSAGE, InquiryForm
-from inquiries.models import Topic
+from inquiries.models import Inquiry, Topic
 from inquiries.spam import check_form_token, issue_form_token
 from tests.inquiries.factories import form_data, form_token
 
@@ -12,6 +14,63 @@ pytestmark = pytest.mark.django_db
 
 def bound(**overrides):
     return InquiryForm(data=form_data(**overrides))
+
+
+def model_validation_errors(inquiry):
+    """What Django's model validation would say of the columns the form fills in."""
+    not_from_the_form = [
+        field.name for field in Inquiry._meta.fields if field.name not in InquiryForm.Meta.fields
+    ]
+    try:
+        inquiry.full_clean(exclude=not_from_the_form)
+    except ValidationError as error:
+        return error.message_dict
+    return {}
+
+
+LONGEST_EMAIL = "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 57 + ".com"
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"first_name": "x" * 100, "last_name": "\u00e9" * 100},
+        {"first_name": "e\u0301" * 100},  # 200 code points typed, 100 once composed
+        {"email": LONGEST_EMAIL},
+        {"email": "Ada.Lovelace@EXAMPLE.COM"},
+        {"contact_method": "phone", "phone": "+44 20 7946 0958"},
+        {"contact_method": "text", "phone": "(212) 555-0123"},
+        {"best_time": "x" * 100},
+        {"message": "x" * 2000},
+        {"message": "x\r\n" * 1000},
+        {"message": "", "best_time": "", "phone": ""},
+    ],
+)
+def test_what_the_form_accepts_passes_the_models_own_validation(overrides):
+    # The form skips model validation (InquiryForm._post_clean): it must never let
+    # through a value the model would refuse.
+    form = bound(**overrides)
+
+    assert form.is_valid(), form.errors
+    assert model_validation_errors(form.instance) == {}
+
+
+def test_the_model_has_no_checks_beyond_its_fields_that_the_form_would_skip():
+    # A clean() method or a constraint on Inquiry would not run for the public form:
+    # adding one means validating it in InquiryForm too.
+    assert Inquiry.clean is models.Model.clean
+    assert Inquiry._meta.constraints == []
+    assert Inquiry._meta.unique_together == ()
+
+
+def test_model_validation_would_catch_what_the_form_must_refuse():
+    form = bound()
+    assert form.is_valid()
+    form.instance.first_name = "x" * 101
+    form.instance.contact_method = "pigeon"
+
+    assert set(model_validation_errors(form.instance)) == {"first_name", "contact_method"}
 
 
 def test_inquiry_form_accepts_a_plain_submission():
