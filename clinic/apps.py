@@ -19,7 +19,7 @@ class ClinicStaticFilesConfig(StaticFilesConfig):
         "bootstrap-*",
         "bootstrap.css*",
         "*.rtl.*",
-        # The admin's autocomplete (select2) in 58 languages; the site is in English.
+        # The admin's autocomplete (select2) in 59 languages; the site is in English.
         "admin/js/vendor/select2/i18n/[!e]*",
         "admin/js/vendor/select2/i18n/e[!n]*",
     ]
