@@ -11,6 +11,10 @@ def pytest_configure(config):
             "Run them with `make test`, or set DATABASE_URL=postgres://postgres@127.0.0.1:5432/",
             returncode=2,
         )
+    # Production hashes passwords with Django's default (PBKDF2, over a million rounds:
+    # about a second per sign-in on this machine, which made the sign-in tests half of
+    # the suite's time). The tests check what signing in does, not the hash's strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Hashed static names need `collectstatic` first; tests serve the source files
     # (tests/clinic/test_static.py checks the production storage separately).
     settings.STORAGES = {
