@@ -40,7 +40,9 @@ def tidy_up():
         malloc_trim(0)
 
 
-class ReturnFreedMemoryMiddleware:
+class TidyAfterStaffPagesMiddleware:
+    """Marks staff pages (everything under the admin's path) for the tidy-up."""
+
     def __init__(self, get_response):
         self.get_response = get_response
         self.staff_prefix = "/" + settings.ADMIN_PATH

@@ -56,8 +56,8 @@ MIDDLEWARE = [
     # runs; the stored response carries every header the stack below added. See
     # pages/cache.py.
     "pages.cache.PublicPageCacheMiddleware",
-    # After a staff page, glibc gives the memory it freed back (clinic/memory.py).
-    "clinic.memory.ReturnFreedMemoryMiddleware",
+    # Once a staff page is sent, the worker tidies its memory (clinic/memory.py).
+    "clinic.memory.TidyAfterStaffPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
