@@ -124,6 +124,10 @@ def test_editor_drafts_previews_and_publishes_a_page(
     sign_in(page, editor)
     page.locator("tr.model-page").get_by_role("link", name="Pages").click()
     page.get_by_role("link", name="Add page").click()
+    # The click returns once the new page starts arriving; the prepopulate script binds
+    # its listener when the page has loaded (typing earlier left the slug empty, 1 run
+    # in 5).
+    page.wait_for_load_state()
 
     # A draft: the slug follows the title as it is typed.
     # Typed key by key: the admin's prepopulate script listens for keyup, not input.
