@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "clinic.apps.ClinicStaticFilesConfig",
+    "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -139,6 +139,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Django's two finders, minus files the site never serves (see clinic/static_files.py).
+STATICFILES_FINDERS = [
+    "clinic.static_files.FileSystemFinder",
+    "clinic.static_files.AppDirectoriesFinder",
+]
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Bootstrap's CSS from the XStatic package, served as our own static file.
