@@ -3,6 +3,7 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.template import Context, Template
 
 from inquiries.forms import CONTROL_CHARACTERS_MESSAGE, InquiryForm
 from inquiries.models import Inquiry, Topic
@@ -361,14 +362,35 @@ def test_unbound_form_renders_labels_and_autocomplete_hints():
 
 
 def test_a_form_shown_with_errors_leaves_the_next_visitors_form_clean(client, db):
-    # Each form gets its own copy of the fields (inquiries/quickcopy.py); rendering marks the
-    # invalid ones on that copy only.
+    # Form objects share their fields until rendered (inquiries.forms.SharedFields); a
+    # form about to be rendered gets its own copy, and rendering marks the invalid ones
+    # on that copy only.
     shown = client.post("/get-in-touch/", form_data(first_name="", email="not an email"))
     fresh = client.get("/get-in-touch/")
 
     assert shown.content.decode().count("is-invalid") >= 2
     assert "is-invalid" not in fresh.content.decode()
     assert 'value="not an email"' not in fresh.content.decode()
+
+
+def test_a_render_that_skips_the_copy_fails_instead_of_leaking_marks():
+    # crispy's filter renders without the form's helper, so without the copy: the shared
+    # widgets refuse the error marks it writes, rather than keep them for the next form.
+    form = bound(first_name="")
+    assert not form.is_valid()
+    template = Template("{% load crispy_forms_filters %}{{ form|crispy }}")
+
+    with pytest.raises(TypeError):
+        template.render(Context({"form": form}))
+    assert "class" not in InquiryForm.base_fields["first_name"].widget.attrs
+
+
+def test_the_message_box_has_no_maxlength_that_would_cut_pasted_text(client):
+    html = client.get("/get-in-touch/").content.decode()
+    textarea = html[html.index("<textarea") : html.index("</textarea>")]
+
+    assert 'data-max-length="2000"' in textarea
+    assert "maxlength" not in textarea.replace("data-max-length", "")
 
 
 def test_a_topic_added_shows_on_the_very_next_form(client, db):
