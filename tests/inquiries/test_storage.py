@@ -330,3 +330,52 @@ def test_post_on_a_reused_connection_sends_no_separate_health_check(client, monk
     start_of_a_request()
     client.get("/healthz")  # another request's first query is checked as usual
     assert checks == [1]
+
+
+def described(value):
+    return type(value), getattr(value, "adapted", value)  # Jsonb: what it wraps
+
+
+def test_parameters_are_what_djangos_own_conversion_gives(client, db):
+    # storage._params skips Django's conversion where it would change nothing; every
+    # parameter must still be exactly what Django would send.
+    client.post(URL, form_data())
+    inquiry = Inquiry.objects.get()
+    for row in [inquiry, *inquiry.events.all(), *inquiry.notifications.all()]:
+        fields = [f for f in row._meta.local_concrete_fields if f is not row._meta.auto_field]
+        values = [field.pre_save(row, add=False) for field in fields]
+
+        sent = storage._params(values, fields, connection)
+
+        expected = [f.get_db_prep_save(v, connection) for v, f in zip(values, fields, strict=True)]
+        assert list(map(described, sent)) == list(map(described, expected)), row
+
+
+@pytest.mark.parametrize(
+    ("field_name", "value"),
+    [
+        ("first_name", "Ada"),
+        ("message", ""),
+        ("phone", None),
+        ("status", Inquiry.Status.NEW),
+        ("first_name", 7),  # not text: Django makes it "7"
+        ("created_at", SUBMITTED),
+        ("created_at", SUBMITTED.astimezone(timezone.get_fixed_timezone(-300))),
+        ("closed_at", None),
+    ],
+)
+def test_each_kind_of_value_is_sent_as_django_would_send_it(field_name, value):
+    field = Inquiry._meta.get_field(field_name)
+
+    (sent,) = storage._params([value], [field], connection)
+
+    assert described(sent) == described(field.get_db_prep_save(value, connection))
+
+
+def test_a_naive_datetime_still_goes_through_djangos_conversion():
+    field = Inquiry._meta.get_field("created_at")
+
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        (sent,) = storage._params([datetime(2026, 11, 27, 10)], [field], connection)  # noqa: DTZ001
+
+    assert sent.utcoffset() is not None
