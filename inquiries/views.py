@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from clinic.context_processors import clinic_details
 from clinic.net import client_ip, hash_ip
+from clinic.signing import signer
 from inquiries.forms import InquiryForm
 from inquiries.services import referrer_from, submit_inquiry
 from inquiries.spam import check_rate_limit
@@ -103,7 +104,7 @@ def _database_down(request):
 
 def thanks_url(inquiry):
     """The thank-you page for this inquiry: its reference signed, nothing else."""
-    signed = signing.Signer(salt=THANKS_SALT).sign(inquiry.reference)
+    signed = signer(THANKS_SALT).sign(inquiry.reference)
     return f"{_thanks_path(get_urlconf(), get_script_prefix())}?ref={signed}"
 
 
@@ -118,7 +119,7 @@ def _thanks_path(urlconf, script_prefix):
 @never_cache
 def inquiry_thanks(request):
     try:
-        reference = signing.Signer(salt=THANKS_SALT).unsign(request.GET.get("ref", ""))
+        reference = signer(THANKS_SALT).unsign(request.GET.get("ref", ""))
     except signing.BadSignature:
         reference = ""
     return render(request, "inquiries/inquiry_thanks.html", {"reference": reference})
