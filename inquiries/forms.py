@@ -355,7 +355,7 @@ class SharedFields(dict):
     """A form's fields, shared by its form objects until one is rendered.
 
     Django deep-copies every field for each form object, in case the object changes
-    one; for a valid POST that copy was 9% of the request's instructions, and nothing
+    one; for a valid POST that copy was 7% of the request's instructions, and nothing
     changes the fields unless the form is rendered. Rendering goes through `helper`,
     which copies them first. The shared widgets' attributes are read-only, so a render
     path that skips the copy fails loudly instead of showing one visitor's errors to
