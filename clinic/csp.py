@@ -34,28 +34,29 @@ POLICIES = (
 
 
 @functools.cache
-def usual_header(report_only):
-    return build_policy(report_only=report_only)
+def usual_headers():
+    """(header, value, path prefixes it skips) for each policy the settings set."""
+    headers = []
+    for header, setting, report_only in POLICIES:
+        value = build_policy(report_only=report_only)
+        if value:
+            policy = getattr(settings, setting, None) or {}
+            headers.append((header, value, tuple(policy.get("EXCLUDE_URL_PREFIXES") or ())))
+    return headers
 
 
 @receiver(setting_changed)
 def forget_usual_headers(*, setting, **kwargs):
     if setting.startswith("CONTENT_SECURITY_POLICY"):
-        usual_header.cache_clear()
+        usual_headers.cache_clear()
 
 
 class CSPMiddleware(DjangoCSPMiddleware):
     def process_response(self, request, response):
         if not self._is_usual(request, response):
             return super().process_response(request, response)
-        for header, setting, report_only in POLICIES:
-            value = usual_header(report_only)
-            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
-            if (
-                value
-                and header not in response
-                and not request.path_info.startswith(tuple(prefixes))
-            ):
+        for header, value, skipped_prefixes in usual_headers():
+            if header not in response and not request.path_info.startswith(skipped_prefixes):
                 response[header] = value
         # As django-csp does: a nonce asked for after this would be missing from the header.
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
