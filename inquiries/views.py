@@ -10,12 +10,12 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import loader
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from clinic.context_processors import clinic_details
-from clinic.net import client_ip, hash_ip
+from clinic.http import never_cache
+from clinic.net import client_ip_hash
 from clinic.signing import signer
 from inquiries.forms import InquiryForm
 from inquiries.services import referrer_from, submit_inquiry
@@ -53,7 +53,7 @@ def _receive(request, form):
 
 
 def _store(request, form):
-    rate = check_rate_limit(hash_ip(client_ip(request)))
+    rate = check_rate_limit(client_ip_hash(request))
     if rate.limited:
         # Kept as spam (up to a cap, so a flood cannot fill the database) and answered
         # with the form as typed, so a real person loses nothing and can call us.
