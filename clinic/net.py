@@ -21,3 +21,12 @@ def hash_ip(ip):
     """A salted hash: lets us tell repeat visitors apart without storing the address."""
     key = settings.IP_HASH_SALT.encode()
     return hmac.new(key, ip.encode(), hashlib.sha256).hexdigest()
+
+
+def client_ip_hash(request):
+    """hash_ip(client_ip(request)), worked out once per request (a form POST needs it twice)."""
+    try:
+        return request._client_ip_hash
+    except AttributeError:
+        request._client_ip_hash = hash_ip(client_ip(request))
+        return request._client_ip_hash

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clinic.net import client_ip, hash_ip
+from clinic.net import client_ip_hash
 from inquiries import emails
 from inquiries.consent import CONSENT_TEXT, CONSENT_VERSION
 from inquiries.crisis import has_crisis_language
@@ -86,7 +86,7 @@ def submit_inquiry(*, form, request, rate_limited=False):
     inquiry.referrer = referrer_from(request)
     for name in UTM_FIELDS:
         setattr(inquiry, name, clean_metadata(request.GET.get(name), _field_length(name)))
-    inquiry.ip_hash = hash_ip(client_ip(request))
+    inquiry.ip_hash = client_ip_hash(request)
     inquiry.user_agent = clean_metadata(
         request.META.get("HTTP_USER_AGENT"), _field_length("user_agent")
     )
