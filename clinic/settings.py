@@ -51,6 +51,11 @@ INSTALLED_APPS = [
     "inquiries",
 ]
 
+# Views that serve patients and read no session, user or flash message: the middleware
+# that provides those passes over them. (CSRF_USE_SESSIONS must stay off: the form's
+# CSRF token is in its cookie.)
+SESSIONLESS_URL_NAMES = ["inquiries:create", "inquiries:thanks"]
+
 MIDDLEWARE = [
     # Anonymous page views are answered from the shared cache here, before anything else
     # runs; the stored response carries every header the stack below added. See
@@ -62,12 +67,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # django-csp's, with the usual header built once (clinic/csp.py).
     "clinic.csp.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's session, auth and messages middleware, passing over the views in
+    # SESSIONLESS_URL_NAMES (clinic/middleware.py).
+    "clinic.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "clinic.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "clinic.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
