@@ -8,6 +8,8 @@ refreshed there, so the form page sets no cookie but the CSRF one for staff too.
 classes are subclasses of Django's, so the admin's checks for them still pass.
 """
 
+import functools
+
 from django.conf import settings
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
@@ -18,29 +20,22 @@ from django.urls import get_script_prefix, reverse
 
 
 def is_sessionless(request):
-    return request.path_info in (_sessionless_paths or _find_sessionless_paths())
+    return request.path_info in sessionless_paths()
 
 
-_sessionless_paths = None
-
-
-def _find_sessionless_paths():
-    # Worked out once per process (each of the three middlewares asks on each request):
-    # the views' paths as request.path_info has them, without the script prefix that
-    # reverse() puts in front.
-    global _sessionless_paths
+@functools.cache
+def sessionless_paths():
+    """The views' paths as request.path_info has them: without the script prefix that
+    reverse() puts in front. Worked out once (each of the three middlewares asks on
+    each request), and again after a settings change."""
     prefix_length = len(get_script_prefix()) - 1
-    _sessionless_paths = frozenset(
-        reverse(name)[prefix_length:] for name in settings.SESSIONLESS_URL_NAMES
-    )
-    return _sessionless_paths
+    return frozenset(reverse(name)[prefix_length:] for name in settings.SESSIONLESS_URL_NAMES)
 
 
 @receiver(setting_changed)
-def _forget_sessionless_paths(*, setting, **kwargs):
-    global _sessionless_paths
+def forget_sessionless_paths(*, setting, **kwargs):
     if setting in ("ROOT_URLCONF", "SESSIONLESS_URL_NAMES"):
-        _sessionless_paths = None
+        sessionless_paths.cache_clear()
 
 
 class PassOverSessionlessViews:
