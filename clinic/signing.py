@@ -30,13 +30,17 @@ class KeyedSigner(signing.Signer):
     """Signs as Django's Signer does (django.utils.crypto.salted_hmac), keeping the HMAC
     key derived from each secret key."""
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._hmac_keys = {}
+
     def signature(self, value, key=None):
         mac = hmac.digest(self._hmac_key(key or self.key), force_bytes(value), self.algorithm)
         return signing.b64_encode(mac).decode()
 
     def _hmac_key(self, key):
-        keys = self.__dict__.setdefault("_hmac_keys", {})
-        if key not in keys:
+        if key not in self._hmac_keys:
             hasher = getattr(hashlib, self.algorithm)
-            keys[key] = hasher(force_bytes(self.salt + "signer") + force_bytes(key)).digest()
-        return keys[key]
+            salt = force_bytes(self.salt + "signer")
+            self._hmac_keys[key] = hasher(salt + force_bytes(key)).digest()
+        return self._hmac_keys[key]
