@@ -1,4 +1,4 @@
-from clinic.net import client_ip, hash_ip
+from clinic.net import client_ip_hash
 from staff.models import AuditEntry
 
 OBJECT_ID_MAX = AuditEntry._meta.get_field("object_id").max_length
@@ -24,5 +24,5 @@ def record_access(request, action, *, object_type, object_id="", detail=""):
         object_id=_storable(object_id, OBJECT_ID_MAX),
         detail=_storable(detail, DETAIL_MAX),
         path=_storable(request.get_full_path(), PATH_MAX),
-        ip_hash=hash_ip(client_ip(request)),
+        ip_hash=client_ip_hash(request),
     )
