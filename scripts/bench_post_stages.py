@@ -6,9 +6,9 @@ Served by gunicorn as `bench_post_stages:application` with POST_STAGE set to
 - "before-insert": it validates the form and counts the rate limit, then answers 303
   without storing anything.
 
-Measured beside the whole POST, they show what each stage costs under the same load
-(`bench.py --only post,post before validation,post before insert`). Only for measuring:
-a submission sent here is lost.
+Measured beside the whole POST, they show what each stage costs under the same load:
+`bench.py --only "post,post before validation,post before insert"` (the names hold
+spaces, so quote them). Only for measuring: a submission sent here is lost.
 """
 
 import os
