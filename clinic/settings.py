@@ -51,30 +51,20 @@ INSTALLED_APPS = [
     "inquiries",
 ]
 
-# Views that serve patients and read no session, user or flash message: the middleware
-# that provides those passes over them. (CSRF_USE_SESSIONS must stay off: the form's
-# CSRF token is in its cookie.)
-SESSIONLESS_URL_NAMES = ["inquiries:create", "inquiries:thanks"]
-
 MIDDLEWARE = [
     # Anonymous page views are answered from the shared cache here, before anything else
     # runs; the stored response carries every header the stack below added. See
     # pages/cache.py.
     "pages.cache.PublicPageCacheMiddleware",
-    # Once a staff page is sent, the worker tidies its memory (clinic/memory.py).
-    "clinic.memory.TidyAfterStaffPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # django-csp's, with the usual header built once (clinic/csp.py).
-    "clinic.csp.CSPMiddleware",
-    # Django's session, auth and messages middleware, passing over the views in
-    # SESSIONLESS_URL_NAMES (clinic/middleware.py).
-    "clinic.middleware.SessionMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "clinic.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "clinic.middleware.MessageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -122,9 +112,14 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "clinic.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "clinic"),
+            # A Redis that is down or slow must cost speed only: give up on it within a
+            # quarter of a second (pages then render, inquiries are stored, and the rate
+            # limit lets submissions through and logs it). redis-py's connections from
+            # a pool, as Django's backend makes them, don't retry.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
 else:
@@ -147,11 +142,6 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Django's two finders, minus files the site never serves (see clinic/static_files.py).
-STATICFILES_FINDERS = [
-    "clinic.static_files.FileSystemFinder",
-    "clinic.static_files.AppDirectoriesFinder",
-]
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Bootstrap's CSS from the XStatic package, served as our own static file.

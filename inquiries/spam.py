@@ -13,13 +13,22 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
-
-from clinic.signing import signer
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 SIGNED_FORM_SALT = "inquiries.form-token"
 MIN_FILL_SECONDS = 3
 MAX_FORM_AGE_SECONDS = 24 * 60 * 60
+
+# Counts a submission and starts the window's clock on the first, in one atomic step:
+# a count that was started is always given its end.
+COUNT_IN_WINDOW = """
+local count = redis.call("INCR", KEYS[1])
+if count == 1 then
+  redis.call("EXPIRE", KEYS[1], ARGV[1])
+end
+return count
+"""
 
 # Rate-limited submissions are kept (as spam) up to this many per client and window
 # beyond the limit; past that a flood is answered 429 and logged but not stored, so
@@ -33,7 +42,7 @@ def issue_form_token(*, now=None):
     """A fresh signed token for one rendered form; `now` lets tests and the benchmark
     pretend the form was shown earlier."""
     shown_at = int(time.time() if now is None else now)
-    return signer(SIGNED_FORM_SALT).sign(f"{uuid.uuid4().hex}.{shown_at}")
+    return signing.Signer(salt=SIGNED_FORM_SALT).sign(f"{uuid.uuid4().hex}.{shown_at}")
 
 
 @dataclass(frozen=True)
@@ -47,7 +56,7 @@ def check_form_token(value, *, now=None):
     if not value:
         return TokenCheck(None, "form token missing")
     try:
-        raw_token, raw_shown_at = signer(SIGNED_FORM_SALT).unsign(value).split(".")
+        raw_token, raw_shown_at = signing.Signer(salt=SIGNED_FORM_SALT).unsign(value).split(".")
         token = uuid.UUID(hex=raw_token)
         shown_at = int(raw_shown_at)
     except (signing.BadSignature, ValueError):
@@ -63,18 +72,18 @@ def check_form_token(value, *, now=None):
 def count_submission(ip_hash):
     """Count one submission from this client in the current window; return the count.
 
-    Shared by every worker through the cache. Redis counts in one round trip
-    (`count_in_window`); other caches use `incr`, which is atomic in Redis and
-    local memory, and `add`, which starts a window exactly once.
+    Shared by every worker through the cache. On Redis, one script through the client
+    of Django's backend (its `incr` checks the key exists first, so a window ending in
+    between would leave a count that never expires). Other caches use `add`, which
+    starts a window exactly once, and `incr`, atomic in local memory.
     """
+    cache = caches["default"]
     key = f"inquiries:rate:{ip_hash}"
     window = settings.INQUIRY_RATE_WINDOW_SECONDS
-    if hasattr(cache, "count_in_window"):
-        return cache.count_in_window(key, window)
-    try:
-        return cache.incr(key)
-    except ValueError:
-        pass
+    if isinstance(cache, RedisCache):
+        redis_key = cache.make_and_validate_key(key)
+        client = cache._cache.get_client(redis_key, write=True)
+        return client.eval(COUNT_IN_WINDOW, 1, redis_key, window)
     if cache.add(key, 1, timeout=window):
         return 1
     try:

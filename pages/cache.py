@@ -15,19 +15,16 @@ Only anonymous GET and HEAD requests use the cache. A request carrying a session
 never touch the session or the CSRF token, so public responses carry no Set-Cookie and no
 Vary: Cookie.
 
-Where: PublicPageCacheMiddleware (outermost) stores what the views mark shareable and
-answers hits for anything that runs Django's handler (tests, runserver); under gunicorn
-PublicPageCacheApp, wrapped around the WSGI application in clinic/wsgi.py, answers hits
-before Django builds a request. Both use find_fresh() and the same rules.
+PublicPageCacheMiddleware, the outermost middleware, stores what the views mark
+shareable (`cache_public_page`) and answers later requests for it. A cache outage only
+costs speed: every cache error counts as a miss, and the page is rendered.
 """
 
 import contextlib
 import hashlib
 import logging
-import re
 import secrets
 import time
-from collections import OrderedDict
 from functools import cache as memoize
 from functools import wraps
 from pathlib import Path
@@ -78,10 +75,18 @@ def bump_generation():
 
 def content_changed(**kwargs):
     """Signal receiver for saves and deletes of pages, FAQs and references."""
-    bump_generation()
+    _bump_or_log()
     # Once more after commit: a request that rendered the old rows between the first bump
     # and the commit may have stored them under the new generation.
-    transaction.on_commit(bump_generation)
+    transaction.on_commit(_bump_or_log)
+
+
+def _bump_or_log():
+    # An editor's save must never fail over the cache. Entries expire within a day.
+    try:
+        bump_generation()
+    except Exception:
+        logger.error("Page cache unavailable: cached pages may show old content", exc_info=True)
 
 
 def current_generation():
@@ -209,79 +214,31 @@ def cache_public_page(view):
     return wrapped
 
 
-def body_key(etag):
-    return f"pages:body:{etag.strip(chr(34))}"
-
-
-def cached_entry(path):
-    """The stored (generation, etag, headers) for path if current, else None."""
-    generation, _ = current_generation()
-    entry = cache.get(entry_key(path))
-    return entry if entry is not None and entry[0] == generation else None
-
-
-class _RecentBodies:
-    """The last few page bodies this process served, by ETag. An ETag names one
-    rendering of one page, so a body found here is always the right one; only the small
-    (generation, ETag, headers) entry has to come from the shared cache on each hit."""
-
-    SIZE = 64
-
-    def __init__(self):
-        self.bodies = OrderedDict()
-
-    def get(self, etag):
-        body = self.bodies.get(etag)
-        if body is not None:
-            self.bodies.move_to_end(etag)
-        return body
-
-    def put(self, etag, body):
-        self.bodies[etag] = body
-        self.bodies.move_to_end(etag)
-        while len(self.bodies) > self.SIZE:
-            self.bodies.popitem(last=False)
-
-
-recent_bodies = _RecentBodies()
-
-
 # Headers that describe one transfer, not the page: never replayed from the cache.
 _NOT_STORED = {"content-length", "set-cookie", "vary"}
-
-
-def _cached_body(etag):
-    body = recent_bodies.get(etag)
-    if body is None:
-        body = cache.get(body_key(etag))
-        if body is not None:
-            recent_bodies.put(etag, body)
-    return body
 
 
 def find_fresh(path):
     """(etag, headers, body) of the current cached response for path, or None.
 
-    One small cache round trip (generation, next publish time and the page's entry
-    together; the body is usually already in this process, by ETag). It never touches
-    the database (healthz and a database outage must not depend on it), and a cache
-    outage only costs speed: it counts as a miss.
+    One cache round trip: the generation, the next publish time and the page's entry
+    together. It never touches the database (healthz and a database outage must not
+    depend on it).
     """
     key = entry_key(path)
     try:
         values = cache.get_many([GENERATION_KEY, NEXT_PUBLISH_KEY, key])
-        next_publish = values.get(NEXT_PUBLISH_KEY)
-        entry = values.get(key)
-        if next_publish is None or 0 < next_publish <= time.time():
-            return None
-        if entry is None or entry[0] != values.get(GENERATION_KEY):
-            return None
-        _generation, etag, headers = entry
-        body = _cached_body(etag)
     except Exception:
         logger.warning("Page cache unavailable; rendering %s", path, exc_info=True)
         return None
-    return None if body is None else (etag, headers, body)
+    next_publish = values.get(NEXT_PUBLISH_KEY)
+    entry = values.get(key)
+    if next_publish is None or 0 < next_publish <= time.time():
+        return None  # a scheduled page is due: render, which bumps the generation
+    if entry is None or entry[0] != values.get(GENERATION_KEY):
+        return None
+    _generation, etag, headers, body = entry
+    return etag, headers, body
 
 
 class PublicPageCacheMiddleware:
@@ -291,8 +248,7 @@ class PublicPageCacheMiddleware:
     sessions, CSRF, authentication and the view. The stored headers are those the whole
     stack produced on the miss (CSP, X-Frame-Options, nosniff, HSTS on HTTPS), so a hit
     is byte-for-byte the response a miss would give. A plain-HTTP request while HTTPS is
-    enforced goes down the stack to be redirected. Under gunicorn, PublicPageCacheApp
-    answers most hits even earlier; this middleware stores what it serves.
+    enforced goes down the stack to be redirected.
     """
 
     def __init__(self, get_response):
@@ -335,12 +291,9 @@ class PublicPageCacheMiddleware:
         headers = [
             (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED
         ]
-        timeout = _timeout(next_publish)
+        entry = (generation, etag, headers, response.content)
         with contextlib.suppress(Exception):  # a full or unreachable cache only costs speed
-            # The body first: an entry must never point at a body that isn't there.
-            cache.set(body_key(etag), response.content, timeout)
-            cache.set(entry_key(request.path), (generation, etag, headers), timeout)
-        recent_bodies.put(etag, response.content)
+            cache.set(entry_key(request.path), entry, _timeout(next_publish))
         if _etag_matches(request, etag):
             return self._not_modified(etag, headers)
         return response
@@ -359,49 +312,3 @@ class PublicPageCacheMiddleware:
         for name, value in _not_modified_headers(headers):
             response[name] = value
         return response
-
-
-class PublicPageCacheApp:
-    """A WSGI front for gunicorn: answers fresh cached pages before Django builds a
-    request, runs its signals and walks the middleware; everything else, misses
-    included, goes to Django (where PublicPageCacheMiddleware stores what it renders).
-    It applies the same rules as the middleware, read from the WSGI environ."""
-
-    def __init__(self, django_app):
-        self.django_app = django_app
-        self.skip_prefixes = skip_prefixes()
-        self.ssl_redirect = settings.SECURE_SSL_REDIRECT
-        self.proxy_ssl_header = settings.SECURE_PROXY_SSL_HEADER
-        self.session_cookie = re.compile(rf"(?:^|;)\s*{re.escape(settings.SESSION_COOKIE_NAME)}=")
-
-    def __call__(self, environ, start_response):
-        hit = self._hit(environ)
-        if hit is None:
-            return self.django_app(environ, start_response)
-        etag, headers, body = hit
-        if etag in _if_none_match(environ.get("HTTP_IF_NONE_MATCH")):
-            start_response("304 Not Modified", _not_modified_headers(headers))
-            return []
-        start_response("200 OK", [*headers, ("Content-Length", str(len(body)))])
-        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
-
-    def _hit(self, environ):
-        path = environ.get("PATH_INFO", "")
-        if (
-            environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
-            or environ.get("SCRIPT_NAME")
-            or not path.isascii()  # page paths are ASCII slugs; Django decodes the rest
-            or path.startswith(self.skip_prefixes)
-            or self.session_cookie.search(environ.get("HTTP_COOKIE", ""))
-            or (self.ssl_redirect and not self._is_secure(environ))
-        ):
-            return None
-        return find_fresh(path)
-
-    def _is_secure(self, environ):
-        if self.proxy_ssl_header:
-            header, secure_value = self.proxy_ssl_header
-            forwarded = environ.get(header)
-            if forwarded is not None:
-                return forwarded.split(",")[0].strip() == secure_value
-        return environ.get("wsgi.url_scheme") == "https"

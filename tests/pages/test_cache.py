@@ -13,8 +13,8 @@ from pages.cache import (
     GENERATION_KEY,
     PublicPageCacheMiddleware,
     cache_public_page,
-    cached_entry,
     entry_key,
+    find_fresh,
 )
 from pages.models import FAQ, Page
 from tests.pages.factories import make_page
@@ -165,7 +165,7 @@ def test_staff_are_never_served_a_cached_page(client, admin_client, article):
 def test_staff_never_populate_the_cache(admin_client, client, article):
     admin_client.get(article.path)
 
-    assert cached_entry(article.path) is None
+    assert find_fresh(article.path) is None
     _, query_count = queries_for(client, article.path)
     assert query_count > 0
 
@@ -216,7 +216,7 @@ def test_a_response_that_used_the_csrf_token_is_never_stored(db):
     response = PublicPageCacheMiddleware(view_with_a_form)(request)
 
     assert response.status_code == 200
-    assert cached_entry("/form-page/") is None
+    assert find_fresh("/form-page/") is None
 
 
 def test_a_new_release_never_serves_the_old_release_entries(client, article, settings):
