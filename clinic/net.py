@@ -24,9 +24,4 @@ def hash_ip(ip):
 
 
 def client_ip_hash(request):
-    """hash_ip(client_ip(request)), worked out once per request (a form POST needs it twice)."""
-    try:
-        return request._client_ip_hash
-    except AttributeError:
-        request._client_ip_hash = hash_ip(client_ip(request))
-        return request._client_ip_hash
+    return hash_ip(client_ip(request))

@@ -5,30 +5,22 @@ characters" means 100 visible characters, and input with control characters is r
 with a message beside the field rather than stored.
 """
 
-import copy
 import re
 import unicodedata
-from types import MappingProxyType
 
+import phonenumbers
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.forms.models import construct_instance
 from django.forms.utils import ErrorDict
 from django.utils.functional import cached_property
 
 from inquiries.consent import CONSENT_TEXT
 from inquiries.models import Inquiry, Topic
-from inquiries.quickcopy import (
-    QuickCopy,
-    QuickCopyBooleanField,
-    QuickCopyCharField,
-    QuickCopyChoiceField,
-)
 from inquiries.spam import check_form_token, issue_form_token
-from inquiries.topics import TopicField
+from inquiries.topics import WITHDRAWN_MESSAGE
 
 PHONE_REGION = "US"
 PHONE_MAX_INPUT = 30
@@ -68,7 +60,7 @@ def clean_metadata(value, max_length):
     return value.strip()[:max_length]
 
 
-class LineField(QuickCopy, forms.CharField):
+class LineField(forms.CharField):
     """One line of text: control characters refused, invisible ones removed, inner
     whitespace collapsed, ends trimmed. Empty after that counts as missing."""
 
@@ -91,7 +83,7 @@ class NameField(LineField):
             )
 
 
-class MessageField(QuickCopy, forms.CharField):
+class MessageField(forms.CharField):
     """Free text that keeps its line breaks and tabs; other control characters refused."""
 
     def widget_attrs(self, widget):
@@ -123,7 +115,7 @@ class StrictEmailValidator(EmailValidator):
         return bool(self.domain_regex.match(domain_part))
 
 
-class StrictEmailField(QuickCopy, forms.EmailField):
+class StrictEmailField(forms.EmailField):
     default_validators = [
         StrictEmailValidator(
             message="Please enter an email address like name@example.com.",
@@ -145,7 +137,7 @@ class StrictEmailField(QuickCopy, forms.EmailField):
         return value
 
 
-class PhoneField(QuickCopy, forms.CharField):
+class PhoneField(forms.CharField):
     """A phone number in any common format, stored as E.164 (US numbers by default)."""
 
     def to_python(self, value):
@@ -162,10 +154,6 @@ class PhoneField(QuickCopy, forms.CharField):
                 f"Please enter a phone number of at most {PHONE_MAX_INPUT} characters.",
                 code="max_length",
             )
-        # Imported here, not at the top: phonenumbers' 58 modules cost each worker about
-        # 1 MB, and most submissions leave the phone empty.
-        import phonenumbers
-
         try:
             number = phonenumbers.parse(value, PHONE_REGION)
         except phonenumbers.NumberParseException:
@@ -200,7 +188,7 @@ class InquiryForm(forms.ModelForm):
             attrs={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}
         ),
     )
-    contact_method = QuickCopyChoiceField(
+    contact_method = forms.ChoiceField(
         label="How should we contact you?",
         choices=Inquiry.ContactMethod.choices,
         initial=Inquiry.ContactMethod.EMAIL,
@@ -227,11 +215,11 @@ class InquiryForm(forms.ModelForm):
         help_text="For example: weekday mornings, or after 5 pm.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    topic = TopicField(
+    topic = forms.ModelChoiceField(
         label="What would you like to talk about?",
         queryset=Topic.objects.filter(is_active=True),
         empty_label="Choose a topic",
-        error_messages={"required": "Please choose a topic."},
+        error_messages={"required": "Please choose a topic.", "invalid_choice": WITHDRAWN_MESSAGE},
     )
     message = MessageField(
         label="Message (optional)",
@@ -240,18 +228,18 @@ class InquiryForm(forms.ModelForm):
         help_text=f"Anything you'd like us to know. Up to {MESSAGE_MAX_LENGTH:,} characters.",
         widget=forms.Textarea(attrs={"rows": 5, "data-max-length": MESSAGE_MAX_LENGTH}),
     )
-    consent = QuickCopyBooleanField(
+    consent = forms.BooleanField(
         label=CONSENT_TEXT,
         required=True,
         error_messages={"required": "Please tick this box so we can contact you."},
     )
     # Honeypot: hidden from people and screen readers; bots that fill every field fill it.
-    website = QuickCopyCharField(
+    website = forms.CharField(
         label="Leave this field empty",
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
-    form_token = QuickCopyCharField(required=False, widget=forms.HiddenInput)
+    form_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Inquiry
@@ -277,7 +265,6 @@ class InquiryForm(forms.ModelForm):
     @cached_property
     def helper(self):
         """The crispy layout, built only when the form is rendered (not for a valid POST)."""
-        self._own_fields()
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True
@@ -298,19 +285,6 @@ class InquiryForm(forms.ModelForm):
             "form_token",
         )
         return helper
-
-    def _own_fields(self):
-        # crispy marks the widgets it renders (error classes, aria attributes), so a form
-        # about to be rendered first gets fields of its own; see SharedFields below.
-        self.fields = copy.deepcopy(self.fields)
-        self._bound_fields_cache.clear()
-
-    def _post_clean(self):
-        # The fields above refuse everything the model's validation would refuse in
-        # these columns, and more (tests/inquiries/test_inquiry_form.py holds them to
-        # it); the topic field has fetched the topic itself. So the instance is only
-        # filled in: validating each value again cost a public POST 8% of its time.
-        self.instance = construct_instance(self, self.instance, self._meta.fields)
 
     def clean(self):
         cleaned_data = super().clean()
@@ -349,26 +323,3 @@ class InquiryForm(forms.ModelForm):
         # it shows what was typed without touching the database.
         self._errors = ErrorDict()
         self.cleaned_data = {}
-
-
-class SharedFields(dict):
-    """A form's fields, shared by its form objects until one is rendered.
-
-    Django deep-copies every field for each form object, in case the object changes
-    one; for a valid POST that copy was 7% of the request's instructions, and nothing
-    changes the fields unless the form is rendered. Rendering goes through `helper`,
-    which copies them first. The shared widgets' attributes are read-only, so a render
-    path that skips the copy fails loudly instead of showing one visitor's errors to
-    the next.
-    """
-
-    def __init__(self, fields):
-        super().__init__(fields)
-        for field in self.values():
-            field.widget.attrs = MappingProxyType(field.widget.attrs)
-
-    def __deepcopy__(self, memo):
-        return dict(self)
-
-
-InquiryForm.base_fields = SharedFields(InquiryForm.base_fields)

@@ -11,6 +11,7 @@ import operator
 import re
 from functools import reduce
 
+import phonenumbers
 from django.db.models import Q
 from django.db.models.functions import Lower
 
@@ -23,8 +24,6 @@ def normalise_phone(text, region=PHONE_REGION):
     """E.164 for anything that parses as a possible phone number, else None."""
     if sum(ch.isdigit() for ch in text) < MIN_PHONE_DIGITS:
         return None
-    import phonenumbers  # ~1 MB per worker: loaded when first needed (see forms.PhoneField)
-
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:

@@ -13,8 +13,7 @@ from inquiries.consent import CONSENT_TEXT, CONSENT_VERSION
 from inquiries.crisis import has_crisis_language
 from inquiries.forms import clean_metadata, has_control_characters
 from inquiries.models import Inquiry, InquiryEvent, Notification, Topic
-from inquiries.storage import insert_with_dependents
-from inquiries.topics import TopicWithdrawn, forget_active_topics
+from inquiries.topics import TopicWithdrawn
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +61,7 @@ def referrer_from(request):
 
 def submit_inquiry(*, form, request, rate_limited=False):
     """Store a valid submission with its timeline event and queued emails in one
-    statement; return (inquiry, created). A replayed form token returns the first.
+    transaction; return (inquiry, created). A replayed form token returns the first.
 
     Raises TopicWithdrawn if the chosen topic was deleted since the form checked it."""
     spam_reason = form.spam_reason or ("rate limit exceeded" if rate_limited else "")
@@ -102,7 +101,7 @@ def submit_inquiry(*, form, request, rate_limited=False):
     )
     notifications = _notifications_for(inquiry, now=now)
     try:
-        _insert(inquiry, [created, *notifications])
+        _store(inquiry, [created, *notifications])
     except IntegrityError:
         # The same form sent twice (a double tap, a retried request): the unique
         # token stopped the second copy; answer as the first one was answered.
@@ -114,7 +113,6 @@ def submit_inquiry(*, form, request, rate_limited=False):
         if existing is not None:
             return existing, False
         if not Topic.objects.filter(pk=inquiry.topic_id).exists():
-            forget_active_topics()
             raise TopicWithdrawn from None
         raise
     if notifications and not settings.INTAKE_NOTIFY_EMAILS:
@@ -124,16 +122,31 @@ def submit_inquiry(*, form, request, rate_limited=False):
     return inquiry, True
 
 
-def _insert(inquiry, dependents):
+def _store(inquiry, dependents):
     try:
-        insert_with_dependents(inquiry, dependents, parent_field="inquiry")
+        _save_together(inquiry, dependents)
     except IntegrityError:
         if inquiry.source_page_id is None or _page_exists(inquiry.source_page_id):
             raise
         # The page the patient came from was deleted this very moment: keep its path,
         # drop the link, and store the inquiry all the same.
         inquiry.source_page = None
-        insert_with_dependents(inquiry, dependents, parent_field="inquiry")
+        _save_together(inquiry, dependents)
+
+
+def _save_together(inquiry, dependents):
+    # Foreign keys are checked when the transaction commits, so a topic or page deleted
+    # meanwhile raises IntegrityError here, at the end of the block, with nothing stored.
+    try:
+        with transaction.atomic():
+            inquiry.save(force_insert=True)
+            for row in dependents:
+                row.inquiry = inquiry
+                row.save(force_insert=True)
+    except IntegrityError:
+        for row in (inquiry, *dependents):
+            row.pk = None  # rolled back: unsaved again, so a retry inserts afresh
+        raise
 
 
 def _page_exists(page_id):

@@ -1,4 +1,3 @@
-import functools
 import logging
 from contextlib import suppress
 
@@ -9,14 +8,13 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import loader
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from clinic.context_processors import clinic_details
-from clinic.http import never_cache
 from clinic.net import client_ip_hash
-from clinic.signing import signer
 from inquiries.forms import InquiryForm
 from inquiries.services import referrer_from, submit_inquiry
 from inquiries.spam import check_rate_limit
@@ -104,22 +102,15 @@ def _database_down(request):
 
 def thanks_url(inquiry):
     """The thank-you page for this inquiry: its reference signed, nothing else."""
-    signed = signer(THANKS_SALT).sign(inquiry.reference)
-    return f"{_thanks_path(get_urlconf(), get_script_prefix())}?ref={signed}"
-
-
-@functools.cache
-def _thanks_path(urlconf, script_prefix):
-    # Reversing a namespaced name walks the URL resolver: a few percent of a POST.
-    # Kept per URLconf and per script prefix, which reverse() puts in front of the path.
-    return reverse("inquiries:thanks", urlconf=urlconf)
+    signed = signing.Signer(salt=THANKS_SALT).sign(inquiry.reference)
+    return f"{reverse('inquiries:thanks')}?ref={signed}"
 
 
 @require_safe
 @never_cache
 def inquiry_thanks(request):
     try:
-        reference = signer(THANKS_SALT).unsign(request.GET.get("ref", ""))
+        reference = signing.Signer(salt=THANKS_SALT).unsign(request.GET.get("ref", ""))
     except signing.BadSignature:
         reference = ""
     return render(request, "inquiries/inquiry_thanks.html", {"reference": reference})

@@ -226,6 +226,9 @@ def run_wrk(url, *, seconds, connections, threads=2, script=None, headers=()):
         str(connections),
         "-t",
         str(threads),
+        # wrk's own 2 s would count a slow dashboard as a socket error, not a latency.
+        "--timeout",
+        "10s",
     ]
     for header in headers:
         command += ["-H", header]

@@ -34,15 +34,6 @@ def empty_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def fresh_topic_copy():
-    # Each process keeps a copy of the active topics (inquiries/topics.py); a test's
-    # rolled-back topics must not linger in it for the next test.
-    from inquiries.topics import forget_active_topics
-
-    forget_active_topics()
-
-
 # Personas shared by the CRM tests (tests/security overrides intake_user to allow export).
 
 

@@ -47,18 +47,3 @@ def test_collectstatic_builds_the_production_manifest(tmp_path, settings):
     assert (tmp_path / "staticfiles.json").exists()
     assert list(tmp_path.glob("css/site.*.css"))
     assert list(tmp_path.glob("vendor/bootstrap/bootstrap.min.*.css"))
-
-
-def test_collectstatic_leaves_out_files_the_site_never_serves(tmp_path, settings):
-    settings.STATIC_ROOT = tmp_path
-
-    call_command("collectstatic", "--noinput", verbosity=0)
-
-    bootstrap = sorted(path.name for path in (tmp_path / "vendor/bootstrap").iterdir())
-    assert bootstrap == ["bootstrap.min.css", "bootstrap.min.css.map"]
-    select2_languages = sorted(
-        path.name for path in (tmp_path / "admin/js/vendor/select2/i18n").iterdir()
-    )
-    assert select2_languages == ["en.js"]  # the admin's autocomplete asks for this one
-    assert (tmp_path / "admin/css/rtl.css").exists()  # the admin's own files are all kept
-    assert (tmp_path / "admin/js/vendor/select2/select2.full.min.js").exists()

@@ -1,5 +1,4 @@
-"""`make run` uses SQLite: the form must store submissions there too (inquiries/storage.py
-saves them one by one where PostgreSQL's one-statement insert is not available).
+"""`make run` uses SQLite: the form must store submissions there too.
 
 The rest of the suite runs on PostgreSQL, so this runs the development setup in a
 subprocess with its own SQLite file.

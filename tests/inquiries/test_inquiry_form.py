@@ -1,12 +1,9 @@
 import time
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import models
-from django.template import Context, Template
 
 from inquiries.forms import CONTROL_CHARACTERS_MESSAGE, InquiryForm
-from inquiries.models import Inquiry, Topic
+from inquiries.models import Topic
 from inquiries.spam import check_form_token, issue_form_token
 from tests.inquiries.factories import form_data, form_token
 
@@ -15,63 +12,6 @@ pytestmark = pytest.mark.django_db
 
 def bound(**overrides):
     return InquiryForm(data=form_data(**overrides))
-
-
-def model_validation_errors(inquiry):
-    """What Django's model validation would say of the columns the form fills in."""
-    not_from_the_form = [
-        field.name for field in Inquiry._meta.fields if field.name not in InquiryForm.Meta.fields
-    ]
-    try:
-        inquiry.full_clean(exclude=not_from_the_form)
-    except ValidationError as error:
-        return error.message_dict
-    return {}
-
-
-LONGEST_EMAIL = "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 57 + ".com"
-
-
-@pytest.mark.parametrize(
-    "overrides",
-    [
-        {},
-        {"first_name": "x" * 100, "last_name": "\u00e9" * 100},
-        {"first_name": "e\u0301" * 100},  # 200 code points typed, 100 once composed
-        {"email": LONGEST_EMAIL},
-        {"email": "Ada.Lovelace@EXAMPLE.COM"},
-        {"contact_method": "phone", "phone": "+44 20 7946 0958"},
-        {"contact_method": "text", "phone": "(212) 555-0123"},
-        {"best_time": "x" * 100},
-        {"message": "x" * 2000},
-        {"message": "x\r\n" * 1000},
-        {"message": "", "best_time": "", "phone": ""},
-    ],
-)
-def test_what_the_form_accepts_passes_the_models_own_validation(overrides):
-    # The form skips model validation (InquiryForm._post_clean): it must never let
-    # through a value the model would refuse.
-    form = bound(**overrides)
-
-    assert form.is_valid(), form.errors
-    assert model_validation_errors(form.instance) == {}
-
-
-def test_the_model_has_no_checks_beyond_its_fields_that_the_form_would_skip():
-    # A clean() method or a constraint on Inquiry would not run for the public form:
-    # adding one means validating it in InquiryForm too.
-    assert Inquiry.clean is models.Model.clean
-    assert Inquiry._meta.constraints == []
-    assert Inquiry._meta.unique_together == ()
-
-
-def test_model_validation_would_catch_what_the_form_must_refuse():
-    form = bound()
-    assert form.is_valid()
-    form.instance.first_name = "x" * 101
-    form.instance.contact_method = "pigeon"
-
-    assert set(model_validation_errors(form.instance)) == {"first_name", "contact_method"}
 
 
 def test_inquiry_form_accepts_a_plain_submission():
@@ -362,27 +302,14 @@ def test_unbound_form_renders_labels_and_autocomplete_hints():
 
 
 def test_a_form_shown_with_errors_leaves_the_next_visitors_form_clean(client, db):
-    # Form objects share their fields until rendered (inquiries.forms.SharedFields); a
-    # form about to be rendered gets its own copy, and rendering marks the invalid ones
-    # on that copy only.
+    # crispy marks invalid fields on the widgets it renders: one visitor's marks must
+    # never show on the next visitor's form.
     shown = client.post("/get-in-touch/", form_data(first_name="", email="not an email"))
     fresh = client.get("/get-in-touch/")
 
     assert shown.content.decode().count("is-invalid") >= 2
     assert "is-invalid" not in fresh.content.decode()
     assert 'value="not an email"' not in fresh.content.decode()
-
-
-def test_a_render_that_skips_the_copy_fails_instead_of_leaking_marks():
-    # crispy's filter renders without the form's helper, so without the copy: the shared
-    # widgets refuse the error marks it writes, rather than keep them for the next form.
-    form = bound(first_name="")
-    assert not form.is_valid()
-    template = Template("{% load crispy_forms_filters %}{{ form|crispy }}")
-
-    with pytest.raises(TypeError):
-        template.render(Context({"form": form}))
-    assert "class" not in InquiryForm.base_fields["first_name"].widget.attrs
 
 
 def test_the_message_box_has_no_maxlength_that_would_cut_pasted_text(client):
