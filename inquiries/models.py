@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models.functions import ExtractIsoWeekDay, Lower, TruncDay
+from django.db.models.functions import ExtractIsoWeekDay, Lower, TruncDate
 from django.db.models.lookups import Exact, LessThanOrEqual
 from django.utils import timezone
 
@@ -69,24 +69,27 @@ def waiting_too_long_q(now):
     return models.Q(first_contacted_at__isnull=True, created_at__lt=cutoff)
 
 
-def first_contact_deadline():
-    """The one-business-day promise as SQL, the same rule as add_business_days: Monday
-    to Thursday the next day, Friday the Monday after, a weekend Tuesday's start."""
-    day = timedelta(days=1)
-    created, weekday = models.F("created_at"), ExtractIsoWeekDay("created_at")
-    start_of_day = TruncDay("created_at")
-    return models.Case(
-        models.When(LessThanOrEqual(weekday, 4), then=created + day),
-        models.When(Exact(weekday, 5), then=created + 3 * day),
-        models.When(Exact(weekday, 6), then=start_of_day + 3 * day),
-        default=start_of_day + 2 * day,
-        output_field=models.DateTimeField(),
-    )
-
-
 def promise_kept_q():
-    """First contacted within one business day of being submitted."""
-    return models.Q(first_contacted_at__lte=first_contact_deadline())
+    """First contacted within one business day of being submitted, in SQL, by the same
+    rule as add_business_days: Monday to Thursday by the same time the next day, Friday
+    by the same time on Monday, a weekend before Tuesday starts (local dates, since
+    truncated local times don't compare with stored instants in PostgreSQL)."""
+    day = timedelta(days=1)
+    weekday = ExtractIsoWeekDay("created_at")
+    created = models.F("created_at")
+
+    def local_date_within(days):
+        monday = models.ExpressionWrapper(
+            TruncDate("created_at") + days * day, output_field=models.DateField()
+        )
+        return LessThanOrEqual(TruncDate("first_contacted_at"), monday)
+
+    return (
+        models.Q(LessThanOrEqual(weekday, 4), first_contacted_at__lte=created + day)
+        | models.Q(Exact(weekday, 5), first_contacted_at__lte=created + 3 * day)
+        | models.Q(Exact(weekday, 6), local_date_within(2))
+        | models.Q(Exact(weekday, 7), local_date_within(1))
+    )
 
 
 class Inquiry(models.Model):

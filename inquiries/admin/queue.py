@@ -278,7 +278,7 @@ class InquiryAdmin(admin.ModelAdmin):
     @admin.display(description="Attempts", ordering="last_attempt_at")
     def attempts(self, obj):
         failed = (
-            format_html('<span class="crm-flag crm-flag--failed">✉ Reply failed</span>')
+            format_html('<span class="crm-flag crm-flag--failed">{}</span>', "✉ Reply failed")
             if getattr(obj, "reply_failing", False)
             else ""
         )
@@ -525,7 +525,7 @@ class InquiryAdmin(admin.ModelAdmin):
             subject, body = fill_template(template, inquiry, request.user)
             form = crm_forms.ReplyForm(
                 initial={
-                    "template": template,
+                    "template": template.pk,
                     "form_token": reply_token(inquiry, template),
                     "subject": subject,
                     "body": body,
