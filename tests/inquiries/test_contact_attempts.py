@@ -146,7 +146,10 @@ def test_asked_not_to_be_contacted_sets_the_flag_shown_in_the_queue(intake_clien
     inquiry.refresh_from_db()
     assert inquiry.do_not_contact
     queue = intake_client.get(queue_url()).content.decode()
-    assert 'Grace Hopper <span class="crm-flag crm-flag--dnc">⛔ Do not contact</span>' in queue
+    assert (
+        '<span class="crm-name">Grace Hopper</span> '
+        '<span class="crm-flag crm-flag--dnc">⊘ Do not contact</span>'
+    ) in queue
     flagged = intake_client.get(queue_url(), {"contact": "do_not_contact"}).content.decode()
     assert inquiry.reference in flagged
 
