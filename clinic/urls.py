@@ -9,6 +9,10 @@ handler500 = "clinic.views.server_error"
 # The inquiry queue needs the full width of a clinic's screen more than a sidebar that
 # repeats the admin home page.
 admin.site.enable_nav_sidebar = False
+# Staff work here all day: the header names the clinic and the job, not the framework.
+admin.site.site_header = f"{settings.CLINIC_NAME} · Intake"
+admin.site.site_title = f"{settings.CLINIC_NAME} intake"
+admin.site.index_title = "Intake and site content"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

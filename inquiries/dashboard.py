@@ -1,15 +1,22 @@
-"""Figures for the admin dashboard; each comes with a link to the queue filtered to it."""
+"""Figures for the admin dashboard; each comes with a link to the queue filtered to it.
+
+At a million inquiries the figures take seconds to compute, so the dashboard shows a
+summary cached for at most a minute (`cached_figures`), in the shared cache every
+worker reads: one computation a minute, whoever asks, and the page says when it is from.
+"""
 
 import statistics
 from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Aggregate, Count, DurationField, F, Q
+from django.db.models import Aggregate, Avg, Count, DurationField, F, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from inquiries.models import Inquiry
+from inquiries.business_days import add_business_days
+from inquiries.models import Inquiry, promise_kept_q
 
 Status = Inquiry.Status
 WEEKS = 12
@@ -19,13 +26,26 @@ CHART_WIDTH = 720
 CHART_HEIGHT = 220
 CHART_TOP = 20  # room for the count above the tallest bar
 CHART_BOTTOM = 30  # room for the week labels
+ATTEMPTS_DAYS = 30
+# Figures are at most this old; the key changes with the code's figures (bump on change).
+CACHE_SECONDS = 60
+CACHE_KEY = "inquiries:dashboard:v2"
 
 
-class Median(Aggregate):
-    """PostgreSQL's percentile_cont(0.5): the median, interpolated like statistics.median."""
+class Percentile(Aggregate):
+    """PostgreSQL's percentile_cont: interpolated like statistics.median at 0.5."""
 
     function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, fraction, **extra):
+        # A number from our code, never from a request.
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+class Median(Percentile):
+    def __init__(self, expression, **extra):
+        super().__init__(expression, 0.5, **extra)
 
 
 def _start_of_week(moment):
@@ -143,6 +163,109 @@ def weekly_series(base, now):
     }
 
 
+def _python_percentile(durations, fraction):
+    """percentile_cont for a database without it (SQLite in development)."""
+    ordered = sorted(durations)
+    if not ordered:
+        return None
+    position = (len(ordered) - 1) * fraction
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def first_contact_by_week(base, now):
+    """Time to first contact per week of submission: median, 90th percentile, and how
+    many were contacted within the one-business-day promise."""
+    first_week = _start_of_week(now) - timedelta(weeks=WEEKS - 1)
+    contacted = Inquiry.objects.filter(created_at__gte=first_week, first_contacted_at__isnull=False)
+    waited = F("first_contacted_at") - F("created_at")
+    if connection.vendor == "postgresql":
+        rows = (
+            contacted.annotate(week=TruncWeek("created_at"))
+            .values("week")
+            .annotate(
+                contacted=Count("id"),
+                on_time=Count("id", filter=promise_kept_q()),
+                median=Median(waited, output_field=DurationField()),
+                p90=Percentile(waited, 0.9, output_field=DurationField()),
+            )
+            .order_by()
+        )
+        by_week = {timezone.localtime(row["week"]).date(): row for row in rows}
+    else:
+        by_week = _first_contact_in_python(contacted)
+    weeks = []
+    for index in range(WEEKS):
+        start = timezone.make_aware(
+            datetime.combine((first_week + timedelta(weeks=index)).date(), time.min)
+        )
+        end = timezone.make_aware(datetime.combine(start.date() + timedelta(weeks=1), time.min))
+        row = by_week.get(start.date(), {})
+        count, on_time = row.get("contacted", 0), row.get("on_time", 0)
+        weeks.append(
+            {
+                "start": start,
+                "contacted": count,
+                "median": describe_duration(row.get("median")),
+                "p90": describe_duration(row.get("p90")),
+                "on_time": on_time,
+                "late": count - on_time,
+                "on_time_rate": round(100 * on_time / count) if count else None,
+                "url": _between(base, start, end),
+                "on_time_url": _between(base, start, end, first_contact="on_time"),
+                "late_url": _between(base, start, end, first_contact="late"),
+            }
+        )
+    return weeks
+
+
+def _first_contact_in_python(contacted):
+    grouped = {}
+    for created_at, contacted_at in contacted.values_list("created_at", "first_contacted_at"):
+        week = _start_of_week(created_at).date()
+        grouped.setdefault(week, []).append((created_at, contacted_at))
+    by_week = {}
+    for week, pairs in grouped.items():
+        durations = [contacted_at - created_at for created_at, contacted_at in pairs]
+        by_week[week] = {
+            "contacted": len(pairs),
+            "on_time": sum(
+                contacted_at <= add_business_days(created_at) for created_at, contacted_at in pairs
+            ),
+            "median": _python_percentile(durations, 0.5),
+            "p90": _python_percentile(durations, 0.9),
+        }
+    return by_week
+
+
+def attempts_per_reached_patient(base, now):
+    """Among inquiries of the last ATTEMPTS_DAYS days that a logged attempt reached: how
+    many attempts it took, on average."""
+    since = now - timedelta(days=ATTEMPTS_DAYS)
+    result = Inquiry.objects.filter(created_at__gte=since, reached_at__isnull=False).aggregate(
+        average=Avg("attempts_to_reach"), reached=Count("id")
+    )
+    average = result["average"]
+    return {
+        "value": round(average, 1) if average is not None else None,
+        "display": f"{average:.1f}" if average is not None else "—",
+        "reached": result["reached"],
+        "days": ATTEMPTS_DAYS,
+        "url": _between(base, since, contact="reached"),
+    }
+
+
+def cached_figures(*, changelist_url):
+    """`figures`, computed at most once a minute for everyone (see the module docstring)."""
+    key = f"{CACHE_KEY}:{changelist_url}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = figures(changelist_url=changelist_url)
+        cache.set(key, cached, CACHE_SECONDS)
+    return cached
+
+
 def figures(*, changelist_url, now=None):
     """Everything the dashboard shows, computed in a handful of aggregate queries."""
     now = now or timezone.now()
@@ -180,6 +303,7 @@ def figures(*, changelist_url, now=None):
     by_topic = recent.values("topic", "topic__name").annotate(**counted)
 
     return {
+        "computed_at": now,
         "by_status": by_status,
         "open": {"count": open_count, "url": _queue_url(base, status="open")},
         "this_week": {"count": weeks["this"], "url": _between(base, this_week), "start": this_week},
@@ -218,4 +342,6 @@ def figures(*, changelist_url, now=None):
             "No topic",
         ),
         "weekly": weekly_series(base, now),
+        "first_contact_weeks": first_contact_by_week(base, now),
+        "attempts_per_reached": attempts_per_reached_patient(base, now),
     }

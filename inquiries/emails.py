@@ -6,7 +6,7 @@ gets what happens next and the crisis lines, not their topic or message.
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
@@ -50,3 +50,14 @@ def send_acknowledgement(inquiry):
     context = {**clinic_details(), "reference": inquiry.reference}
     subject, body = _render("acknowledgement", context)
     send_mail(subject, body, None, [inquiry.email])
+
+
+def send_reply(notification):
+    """A reply written (from a template) by staff; its text was checked when queued."""
+    message = EmailMessage(
+        subject=" ".join(notification.subject.split()),
+        body=notification.body,
+        to=[notification.inquiry.email],
+        reply_to=[settings.CLINIC_EMAIL],
+    )
+    message.send()

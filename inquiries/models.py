@@ -10,7 +10,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models.functions import Lower
+from django.db.models.functions import ExtractIsoWeekDay, Lower, TruncDate
+from django.db.models.lookups import Exact, LessThanOrEqual
 from django.utils import timezone
 
 from inquiries.business_days import subtract_business_days
@@ -50,11 +51,45 @@ class InquiryQuerySet(models.QuerySet):
         missed = models.Q(follow_up_on__lt=timezone.localdate(now))
         return self.open().filter(waiting_too_long_q(now) | missed)
 
+    def my_work(self, user, now=None):
+        """What is `user`'s to do: open and assigned to them; follow-ups due today or
+        missed that are theirs or nobody's; and new inquiries nobody has claimed."""
+        today = timezone.localdate(now or timezone.now())
+        mine_or_nobodys = models.Q(assignee=user) | models.Q(assignee__isnull=True)
+        return self.open().filter(
+            models.Q(assignee=user)
+            | (models.Q(follow_up_on__lte=today) & mine_or_nobodys)
+            | models.Q(status=Inquiry.Status.NEW, assignee__isnull=True)
+        )
+
 
 def waiting_too_long_q(now):
     """Never contacted and submitted more than one business day before `now`."""
     cutoff = subtract_business_days(now, 1)
     return models.Q(first_contacted_at__isnull=True, created_at__lt=cutoff)
+
+
+def promise_kept_q():
+    """First contacted within one business day of being submitted, in SQL, by the same
+    rule as add_business_days: Monday to Thursday by the same time the next day, Friday
+    by the same time on Monday, a weekend before Tuesday starts (local dates, since
+    truncated local times don't compare with stored instants in PostgreSQL)."""
+    day = timedelta(days=1)
+    weekday = ExtractIsoWeekDay("created_at")
+    created = models.F("created_at")
+
+    def local_date_within(days):
+        monday = models.ExpressionWrapper(
+            TruncDate("created_at") + days * day, output_field=models.DateField()
+        )
+        return LessThanOrEqual(TruncDate("first_contacted_at"), monday)
+
+    return (
+        models.Q(LessThanOrEqual(weekday, 4), first_contacted_at__lte=created + day)
+        | models.Q(Exact(weekday, 5), first_contacted_at__lte=created + 3 * day)
+        | models.Q(Exact(weekday, 6), local_date_within(2))
+        | models.Q(Exact(weekday, 7), local_date_within(1))
+    )
 
 
 class Inquiry(models.Model):
@@ -150,6 +185,22 @@ class Inquiry(models.Model):
     first_contacted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField("submitted", default=timezone.now, editable=False)
+
+    # Contact attempts, counted on the inquiry so the queue shows them without a join.
+    contact_attempts = models.PositiveSmallIntegerField(default=0)
+    unanswered_attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Attempts in a row without reaching the patient."
+    )
+    last_attempt_at = models.DateTimeField("last contact attempt", null=True, blank=True)
+    reached_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an attempt first reached the patient."
+    )
+    attempts_to_reach = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Attempts it took to reach the patient the first time."
+    )
+    do_not_contact = models.BooleanField(
+        default=False, help_text="The patient asked not to be contacted: no replies are sent."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = InquiryQuerySet.as_manager()
@@ -171,6 +222,12 @@ class Inquiry(models.Model):
                 condition=models.Q(status__in=["new", "contacted", "consultation"]),
             ),
             models.Index(fields=["closed_at"], name="inquiry_closed_idx"),
+            # Time to first contact per week reads only contacted inquiries, by week.
+            models.Index(
+                fields=["created_at", "first_contacted_at"],
+                name="inquiry_first_contact_idx",
+                condition=models.Q(first_contacted_at__isnull=False),
+            ),
         ]
         permissions = [("export_inquiry", "Can export inquiries as CSV")]
 
@@ -295,8 +352,133 @@ class Inquiry(models.Model):
     def add_note(self, text, *, actor):
         return self.record_event(InquiryEvent.Kind.NOTE, actor=actor, message=text)
 
-    def log_call(self, summary, *, actor):
-        return self.record_event(InquiryEvent.Kind.CALL_LOGGED, actor=actor, message=summary)
+    @property
+    def may_close_as_no_response(self):
+        return self.unanswered_attempts >= NO_RESPONSE_AFTER and self.can_transition_to(
+            self.Status.NO_RESPONSE
+        )
+
+    @property
+    def reply_refusal(self):
+        """Why no reply may be sent to this inquiry, or "" when one may."""
+        if self.do_not_contact:
+            return f"{self.reference} is marked do not contact: the patient asked for no contact."
+        if self.status == self.Status.SPAM:
+            return f"{self.reference} is marked as spam: replies go only to real inquiries."
+        return ""
+
+    @transaction.atomic
+    def log_contact_attempt(self, method, outcome, *, actor, note=""):
+        """Record one attempt to reach the patient, update the counts, and act on the
+        outcome: reaching a new inquiry moves it to Contacted; "asked not to be
+        contacted" sets the do-not-contact flag."""
+        Outcome = ContactAttempt.Outcome
+        method, outcome = ContactAttempt.Method(method), Outcome(outcome)
+        now = timezone.now()
+        attempt = ContactAttempt.objects.create(
+            inquiry=self, method=method, outcome=outcome, note=note, actor=actor, created_at=now
+        )
+        self.contact_attempts += 1
+        self.last_attempt_at = now
+        fields = ["contact_attempts", "last_attempt_at", "unanswered_attempts", "updated_at"]
+        if outcome in ContactAttempt.UNANSWERED:
+            self.unanswered_attempts += 1
+        else:
+            self.unanswered_attempts = 0
+        if outcome == Outcome.REACHED and self.reached_at is None:
+            self.reached_at = now
+            self.attempts_to_reach = self.contact_attempts
+            fields += ["reached_at", "attempts_to_reach"]
+        if outcome == Outcome.DO_NOT_CONTACT and not self.do_not_contact:
+            self.do_not_contact = True
+            fields.append("do_not_contact")
+        self.save(update_fields=fields)
+        message = f"{method.label}: {outcome.label.lower()} (attempt {self.contact_attempts})"
+        self.record_event(
+            InquiryEvent.Kind.CONTACT_ATTEMPT,
+            actor=actor,
+            message=f"{message}. {note}" if note else message,
+            data={"method": method.value, "outcome": outcome.value, "attempt": attempt.pk},
+        )
+        if outcome == Outcome.REACHED and self.status == self.Status.NEW:
+            self.transition_to(self.Status.CONTACTED, actor=actor)
+        return attempt
+
+
+# "Close as no response" is offered after this many unanswered attempts in a row.
+NO_RESPONSE_AFTER = 3
+
+
+class ContactAttempt(models.Model):
+    """One try at reaching the patient: how, and what came of it."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", "Phone"
+        TEXT = "text", "Text"
+        EMAIL = "email", "Email"
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", "Reached"
+        NO_ANSWER = "no_answer", "No answer"
+        VOICEMAIL = "voicemail", "Left voicemail"
+        WRONG_NUMBER = "wrong_number", "Wrong number"
+        DO_NOT_CONTACT = "do_not_contact", "Asked not to be contacted"
+
+    # Outcomes that count toward "close as no response".
+    UNANSWERED = (Outcome.NO_ANSWER, Outcome.VOICEMAIL)
+
+    # No index of its own: attempt_inquiry_idx starts with it.
+    inquiry = models.ForeignKey(
+        Inquiry, on_delete=models.CASCADE, related_name="attempts", db_index=False
+    )
+    method = models.CharField(max_length=10, choices=Method.choices)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    note = models.CharField(max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_attempts",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["inquiry", "created_at"], name="attempt_inquiry_idx")]
+
+    def __str__(self):
+        return f"{self.get_method_display()}: {self.get_outcome_display()}"
+
+
+class ReplyTemplate(models.Model):
+    """A reply staff can send from an inquiry. The rules in inquiries/replies.py keep
+    health details out: a template invites the patient to call or book, nothing more."""
+
+    name = models.CharField(max_length=80, unique=True, help_text="Shown in the template list.")
+    subject = models.CharField(max_length=150)
+    body = models.TextField(
+        max_length=4000,
+        help_text="Placeholders: {first_name}, {clinic_name}, {clinic_phone}, "
+        "{staff_first_name}, {booking_link}.",
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+    is_active = models.BooleanField(default=True, help_text="Offered on the inquiry page.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        permissions = [("manage_replytemplate", "Can manage reply templates")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from inquiries.replies import template_problems
+
+        problems = template_problems(self.subject or "", self.body or "")
+        if problems:
+            raise ValidationError(problems)
 
 
 class InquiryEvent(models.Model):
@@ -309,7 +491,8 @@ class InquiryEvent(models.Model):
         PRIORITY_CHANGED = "priority", "Priority changed"
         FOLLOW_UP_SET = "follow_up", "Follow-up set"
         NOTE = "note", "Note"
-        CALL_LOGGED = "call", "Call logged"
+        CALL_LOGGED = "call", "Call logged"  # the old free-text log; now contact attempts
+        CONTACT_ATTEMPT = "attempt", "Contact attempt"
         EMAIL_SENT = "email_sent", "Email sent"
         EMAIL_FAILED = "email_failed", "Email failed"
         VIEWED = "viewed", "Viewed"
@@ -345,6 +528,14 @@ class InquiryEvent(models.Model):
         super().save(*args, **kwargs)
 
 
+class NotificationQuerySet(models.QuerySet):
+    def failing_replies(self):
+        """Replies tried and not sent: pending a retry, or given up."""
+        return self.filter(kind=Notification.Kind.REPLY, attempts__gt=0).exclude(
+            state=Notification.State.SENT
+        )
+
+
 class Notification(models.Model):
     """An email about an inquiry, stored with its send state so a failure is retried.
 
@@ -355,6 +546,7 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         INTAKE = "intake", "Intake team notification"
         ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement to the patient"
+        REPLY = "reply", "Reply to the patient"
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -375,14 +567,56 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    # Replies only: what was sent, from which template, by whom. The token is the reply
+    # form's: the same form sent twice (two staff, a double click) stores one reply.
+    subject = models.CharField(max_length=150, blank=True)
+    body = models.TextField(blank=True)
+    template = models.ForeignKey(
+        ReplyTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="replies"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sent_replies",
+    )
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = NotificationQuerySet.as_manager()
+
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["inquiry", "kind"], name="one_notification_per_kind")
+            # One intake email and one acknowledgement per inquiry; replies, as many as sent.
+            models.UniqueConstraint(
+                fields=["inquiry", "kind"],
+                name="one_notification_per_kind",
+                condition=~models.Q(kind="reply"),
+            )
         ]
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="notification_due_idx")]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="notification_due_idx"),
+            models.Index(fields=["inquiry", "created_at"], name="notification_inquiry_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.inquiry.reference}: {self.state}"
+
+    @property
+    def is_reply(self):
+        return self.kind == self.Kind.REPLY
+
+    @property
+    def failing(self):
+        """Tried and not (yet) sent: shown on the inquiry and in the queue."""
+        return self.state != self.State.SENT and self.attempts > 0
+
+    def _described(self):
+        if not self.is_reply:
+            return self.get_kind_display()
+        template = f"“{self.template.name}”" if self.template_id else "written"
+        sender = self.sent_by.get_username() if self.sent_by_id else "staff"
+        return f"Reply ({template} template, by {sender})"
 
     def mark_sent(self):
         self.state = self.State.SENT
@@ -390,10 +624,14 @@ class Notification(models.Model):
         self.sent_at = timezone.now()
         self.last_error = ""
         self.save(update_fields=["state", "attempts", "sent_at", "last_error"])
+        message = f"{self._described()} sent"
+        if self.is_reply:
+            message += f" to {self.inquiry.email}\nSubject: {self.subject}\n\n{self.body}"
         self.inquiry.record_event(
             InquiryEvent.Kind.EMAIL_SENT,
-            message=f"{self.get_kind_display()} sent",
-            data={"notification": self.kind},
+            actor=self.sent_by,
+            message=message,
+            data={"notification": self.kind, "notification_id": self.pk},
         )
 
     def mark_failed(self, error):
@@ -405,11 +643,13 @@ class Notification(models.Model):
         delay = timedelta(minutes=2 ** (self.attempts - 1))
         self.next_attempt_at = timezone.now() + delay
         self.save(update_fields=["state", "attempts", "last_error", "next_attempt_at"])
+        retry = "gave up" if self.state == self.State.FAILED else "will retry"
         self.inquiry.record_event(
             InquiryEvent.Kind.EMAIL_FAILED,
-            message=f"{self.get_kind_display()} failed (attempt {self.attempts}): "
+            actor=self.sent_by,
+            message=f"{self._described()} failed (attempt {self.attempts}, {retry}): "
             f"{self.last_error}",
-            data={"notification": self.kind, "attempts": self.attempts},
+            data={"notification": self.kind, "notification_id": self.pk, "attempts": self.attempts},
         )
 
 

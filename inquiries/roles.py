@@ -10,6 +10,8 @@ INTAKE_STAFF = "Intake staff"
 CONTENT_EDITORS = "Content editors"
 
 EXPORT_PERMISSION = "inquiries.export_inquiry"
+# Editing reply templates is granted to people one by one (intake staff may use them).
+MANAGE_TEMPLATES_PERMISSION = "inquiries.manage_replytemplate"
 # Content editors hold every permission of every model in these apps.
 CONTENT_EDITOR_APPS = ["pages"]
 

@@ -30,6 +30,8 @@ SENDERS = {
     Notification.Kind.INTAKE: emails.send_intake_notification,
     Notification.Kind.ACKNOWLEDGEMENT: emails.send_acknowledgement,
 }
+# Replies carry their own text, so their sender takes the notification itself.
+NOTIFICATION_SENDERS = {Notification.Kind.REPLY: emails.send_reply}
 
 
 def _field_length(name):
@@ -179,7 +181,10 @@ def _notifications_for(inquiry, *, now):
 def send_notification(notification):
     """Send one email and record the outcome on it; never raises for a failed send."""
     try:
-        SENDERS[notification.kind](notification.inquiry)
+        if notification.kind in NOTIFICATION_SENDERS:
+            NOTIFICATION_SENDERS[notification.kind](notification)
+        else:
+            SENDERS[notification.kind](notification.inquiry)
     except Exception as error:  # any failure (SMTP, DNS, templates) is recorded and retried
         logger.warning(
             "%s for %s failed: %s",
@@ -206,7 +211,7 @@ def send_due_notifications(*, limit=100):
         with transaction.atomic():
             notification = (
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("inquiry")
+                .select_related("inquiry", "template", "sent_by")
                 .filter(state=Notification.State.PENDING, next_attempt_at__lte=timezone.now())
                 .order_by("next_attempt_at", "pk")
                 .first()

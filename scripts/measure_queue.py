@@ -7,7 +7,9 @@ Uses its own PostgreSQL database (DATABASE_URL, default clinic_scale on 127.0.0.
 creating and migrating it if needed and topping it up with `generate_inquiries` until it
 holds --rows inquiries. Signs in as an "Intake staff" member (not a superuser, so the
 permission queries are counted), warms each URL up once, then prints the median of
---runs timings and the query count of each screen against the targets of issue 5.
+--runs timings and the query count of each screen against the targets of issue 5, and
+the dashboard's (issue 19: under 300 ms p50; its figures are cached for a minute, so its
+computation once a minute is printed too).
 """
 
 import argparse
@@ -136,8 +138,27 @@ def main():
         failures += not ok
         target_text = f"< {target}" if target else "-"
         print(f"{label:34} {median:10.1f} {queries:8d} {target_text:>8}  {'yes' if ok else 'NO'}")
-    dashboard_ms, _ = timed(client, reverse("admin:inquiries_inquiry_dashboard"), 1)
-    print(f"{'dashboard (not a target)':34} {dashboard_ms:10.1f}")
+    # The dashboard's figures are cached for a minute: time it as staff meet it (warm,
+    # the target), and its once-a-minute computation with the cache cleared each time.
+    from django.core.cache import cache
+
+    dashboard = reverse("admin:inquiries_inquiry_dashboard")
+    warm, _ = timed(client, dashboard, args.runs)
+    cold = []
+    for _ in range(args.runs):
+        cache.clear()
+        started = time.perf_counter()
+        client.get(dashboard)
+        cold.append((time.perf_counter() - started) * 1000)
+    ok = warm < 300
+    failures += not ok
+    print(
+        f"{'dashboard (figures cached)':34} {warm:10.1f} {'':8} {'< 300':>8}  "
+        + ("yes" if ok else "NO")
+    )
+    print(
+        f"{'dashboard, computing its figures':34} {statistics.median(cold):10.1f} {'':8} {'-':>8}"
+    )
     return 1 if failures else 0
 
 

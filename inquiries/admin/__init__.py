@@ -2,8 +2,10 @@
 
 from django.contrib import admin
 
+from inquiries.admin.forms import ReplyTemplateForm
 from inquiries.admin.queue import InquiryAdmin
-from inquiries.models import Inquiry, RetentionRun, Topic
+from inquiries.models import Inquiry, ReplyTemplate, RetentionRun, Topic
+from inquiries.roles import MANAGE_TEMPLATES_PERMISSION
 
 admin.site.register(Inquiry, InquiryAdmin)
 
@@ -34,3 +36,28 @@ class RetentionRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    """Reply templates. Intake staff may read (and use) them; only the "manage reply
+    templates" permission edits them, whatever the stock add/change permissions say."""
+
+    form = ReplyTemplateForm
+    list_display = ["name", "subject", "order", "is_active", "updated_at"]
+    ordering = ["order", "name"]
+
+    def _may_manage(self, request):
+        return request.user.has_perm(MANAGE_TEMPLATES_PERMISSION)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or self._may_manage(request)
+
+    def has_add_permission(self, request):
+        return self._may_manage(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_manage(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_manage(request)

@@ -85,3 +85,75 @@ class SourcePageFilter(admin.RelatedFieldListFilter):
         # Titles only: a page's stored HTML is no use to a filter.
         pages = field.remote_field.model.objects.order_by("title")
         return list(pages.values_list("pk", "title"))
+
+
+class MyWorkFilter(admin.SimpleListFilter):
+    """The "My work" preset: what is mine and due (see InquiryQuerySet.my_work)."""
+
+    title = "my work"
+    parameter_name = "work"
+    MINE = "mine"
+
+    def lookups(self, request, model_admin):
+        return [(self.MINE, "Mine and due, new unassigned")]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.MINE:
+            return queryset.my_work(request.user)
+        return queryset
+
+
+class ContactFilter(admin.SimpleListFilter):
+    """Contact attempts and the do-not-contact flag, for the dashboard's links."""
+
+    title = "contact"
+    parameter_name = "contact"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("reached", "Reached by a logged attempt"),
+            ("none", "No attempt yet"),
+            ("unanswered", "3 or more unanswered in a row"),
+            ("do_not_contact", "Do not contact"),
+            ("reply_failed", "Reply failed"),
+        ]
+
+    def queryset(self, request, queryset):
+        from inquiries.models import NO_RESPONSE_AFTER, Notification
+
+        value = self.value()
+        if value == "reached":
+            return queryset.filter(reached_at__isnull=False)
+        if value == "none":
+            return queryset.filter(contact_attempts=0)
+        if value == "unanswered":
+            return queryset.filter(unanswered_attempts__gte=NO_RESPONSE_AFTER)
+        if value == "do_not_contact":
+            return queryset.filter(do_not_contact=True)
+        if value == "reply_failed":
+            return queryset.filter(
+                pk__in=Notification.objects.failing_replies().values("inquiry_id")
+            )
+        return queryset
+
+
+class FirstContactFilter(admin.SimpleListFilter):
+    """First contact against the one-business-day promise, for the dashboard's links."""
+
+    title = "first contact"
+    parameter_name = "first_contact"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("on_time", "Within one business day"),
+            ("late", "Later than one business day"),
+        ]
+
+    def queryset(self, request, queryset):
+        from inquiries.models import promise_kept_q
+
+        if self.value() == "on_time":
+            return queryset.filter(promise_kept_q())
+        if self.value() == "late":
+            return queryset.filter(first_contacted_at__isnull=False).exclude(promise_kept_q())
+        return queryset

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from inquiries.models import Inquiry
+from inquiries.models import ContactAttempt, Inquiry, ReplyTemplate
 from inquiries.search import normalise_phone
 
 
@@ -142,13 +142,53 @@ class NoteForm(InquiryActionForm):
         return f"Note added to {self.inquiry.reference}."
 
 
-class CallForm(InquiryActionForm):
-    summary = forms.CharField(
-        label="What happened on the call",
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 40}),
-    )
+class ContactAttemptForm(InquiryActionForm):
+    method = forms.ChoiceField(choices=ContactAttempt.Method.choices, label="How")
+    outcome = forms.ChoiceField(choices=ContactAttempt.Outcome.choices, label="What happened")
+    note = forms.CharField(max_length=500, required=False, label="Note (optional)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        preferred = self.inquiry.contact_method
+        if preferred in ContactAttempt.Method.values:
+            self.fields["method"].initial = preferred
 
     def apply(self, actor):
-        self.inquiry.log_call(self.cleaned_data["summary"], actor=actor)
-        return f"Call logged on {self.inquiry.reference}."
+        self.inquiry.log_contact_attempt(
+            self.cleaned_data["method"],
+            self.cleaned_data["outcome"],
+            note=self.cleaned_data["note"],
+            actor=actor,
+        )
+        outcome = ContactAttempt.Outcome(self.cleaned_data["outcome"])
+        done = f"Contact attempt {self.inquiry.contact_attempts} logged on "
+        done += f"{self.inquiry.reference}: {outcome.label.lower()}."
+        if outcome == ContactAttempt.Outcome.DO_NOT_CONTACT:
+            done += " Marked do not contact: no replies will be sent."
+        return done
+
+
+class ReplyTemplateChoiceForm(forms.Form):
+    """Step one of a reply: which template (a GET form, so nothing is sent yet)."""
+
+    template = forms.ModelChoiceField(
+        queryset=ReplyTemplate.objects.filter(is_active=True), label="Reply template"
+    )
+
+
+class ReplyForm(forms.Form):
+    """Step two: the filled-in template, as the staff member edits and sends it."""
+
+    template = forms.ModelChoiceField(
+        queryset=ReplyTemplate.objects.all(), widget=forms.HiddenInput
+    )
+    form_token = forms.UUIDField(widget=forms.HiddenInput)
+    subject = forms.CharField(max_length=150)
+    body = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 14, "cols": 72}))
+
+
+class ReplyTemplateForm(forms.ModelForm):
+    class Meta:
+        model = ReplyTemplate
+        fields = ["name", "subject", "body", "order", "is_active"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 14, "cols": 72})}

@@ -4,13 +4,15 @@ Every view, change and export of inquiry data here is also written to the append
 staff audit trail (`staff.audit.record_access`), beside the inquiry's own timeline.
 """
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import Lower
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.defaultfilters import linebreaksbr
@@ -25,6 +27,9 @@ from inquiries import dashboard
 from inquiries.admin import forms as crm_forms
 from inquiries.admin.filters import (
     AssigneeFilter,
+    ContactFilter,
+    FirstContactFilter,
+    MyWorkFilter,
     OverdueFilter,
     SourcePageFilter,
     StatusFilter,
@@ -32,7 +37,14 @@ from inquiries.admin.filters import (
 from inquiries.admin.pagination import CappedCountPaginator
 from inquiries.business_days import is_past_business_days
 from inquiries.export import export_response
-from inquiries.models import Inquiry, InquiryEvent, waiting_too_long_q
+from inquiries.models import (
+    Inquiry,
+    InquiryEvent,
+    Notification,
+    ReplyTemplate,
+    waiting_too_long_q,
+)
+from inquiries.replies import ReplyRefused, fill_template, queue_reply, reply_token
 from inquiries.roles import EXPORT_PERMISSION
 from inquiries.search import search_inquiries
 from staff.audit import record_access
@@ -48,33 +60,53 @@ DETAIL_ACTIONS = {
     "priority": (crm_forms.PriorityForm, "crm-priority", "change"),
     "follow-up": (crm_forms.FollowUpForm, "crm-follow-up", "change"),
     "note": (crm_forms.NoteForm, "crm-note", "add_event"),
-    "call": (crm_forms.CallForm, "crm-call", "add_event"),
+    "attempt": (crm_forms.ContactAttemptForm, "crm-attempt", "change"),
 }
 RELATED_LIMIT = 20
 TIMELINE_LIMIT = 200
+ATTEMPTS_SHOWN = 10
+# Someone who opened the inquiry this recently is taken to be looking at it still.
+LOOKING_WINDOW = timedelta(minutes=5)
+NO_RESPONSE_TEMPLATE = "Could not reach you"
 
 
 class InquiryAdmin(admin.ModelAdmin):
+    # At 1280 px every column fits beside the filters: the topic carries the source page
+    # beneath it, and only names, references and badges refuse to wrap (see crm.css).
     list_display = [
         "reference",
         "name",
-        "topic",
-        "source",
+        "topic_and_source",
         "age",
-        "status_badge",
-        "priority_badge",
+        "status_and_priority",
         "assignee",
         "follow_up",
+        "attempts",
         "message_preview",
+    ]
+    # My work: the next action in place of the message.
+    my_work_list_display = [
+        "reference",
+        "name",
+        "topic_and_source",
+        "age",
+        "status_and_priority",
+        "assignee",
+        "follow_up",
+        "attempts",
+        "next_action",
     ]
     list_display_links = ["reference", "name"]
     list_filter = [
+        MyWorkFilter,
         StatusFilter,
         AssigneeFilter,
         "priority",
         "topic",
         ("source_page", SourcePageFilter),
         OverdueFilter,
+        ContactFilter,
+        FirstContactFilter,
         ("created_at", admin.DateFieldListFilter),
     ]
     # get_search_results does the work; the list is what it searches (and shows the box).
@@ -122,6 +154,7 @@ class InquiryAdmin(admin.ModelAdmin):
                     ("status", "priority"),
                     ("assignee", "follow_up_on"),
                     ("created_at", "first_contacted_at", "closed_at"),
+                    ("contact_attempts", "last_attempt_at", "do_not_contact"),
                 ],
                 "classes": ["collapse"],
                 "description": "Change these with the forms beside this page, "
@@ -149,6 +182,9 @@ class InquiryAdmin(admin.ModelAdmin):
         "created_at",
         "first_contacted_at",
         "closed_at",
+        "contact_attempts",
+        "last_attempt_at",
+        "do_not_contact",
         "consent_version",
         "consent_given_at",
         "consent_text",
@@ -184,33 +220,44 @@ class InquiryAdmin(admin.ModelAdmin):
 
     @admin.display(description="Name", ordering="last_name")
     def name(self, obj):
-        return obj.full_name
+        flag = (
+            format_html(' <span class="crm-flag crm-flag--dnc">{}</span>', "⊘ Do not contact")
+            if obj.do_not_contact
+            else ""
+        )
+        return format_html('<span class="crm-name">{}</span>{}', obj.full_name, flag)
 
-    @admin.display(description="Source page", ordering="source_page__title")
-    def source(self, obj):
+    @admin.display(description="Topic / source", ordering="topic__name")
+    def topic_and_source(self, obj):
         if obj.source_page_id:
-            return obj.source_page.title
-        return obj.source_path or "—"
+            source = obj.source_page.title
+        else:
+            source = obj.source_path or "no source page"
+        return format_html('{}<span class="crm-source">{}</span>', obj.topic, source)
 
     @admin.display(description="Age", ordering="created_at")
     def age(self, obj):
         waited = _short_age(timezone.now() - obj.created_at)
         if getattr(obj, "waiting_too_long", False):
+            # An icon and a word as well as the colour, for colour-blind readers.
             return format_html(
-                '<span class="crm-late">{}<span class="crm-visually-hidden">'
-                ", waiting more than one business day</span></span>",
+                '<span class="crm-late"><span aria-hidden="true">⚠ </span>{} late'
+                '<span class="crm-visually-hidden">: waiting more than one business day'
+                "</span></span>",
                 waited,
             )
         return waited
 
-    @admin.display(description="Next follow-up", ordering="follow_up_on")
+    @admin.display(description="Follow-up", ordering="follow_up_on")
     def follow_up(self, obj):
         on = obj.follow_up_on
         if on is None:
             return "—"
         text = f"{on:%b} {on.day}" if on.year == timezone.localdate().year else f"{on:%b %d, %Y}"
         if obj.is_open and on < timezone.localdate():
-            return format_html('<span class="crm-late">{} (missed)</span>', text)
+            return format_html(
+                '<span class="crm-late"><span aria-hidden="true">⚠ </span>{} missed</span>', text
+            )
         return text
 
     @admin.display(description="Status", ordering="status")
@@ -221,11 +268,43 @@ class InquiryAdmin(admin.ModelAdmin):
 
     @admin.display(description="Priority", ordering="priority")
     def priority_badge(self, obj):
+        # Urgent carries an icon as well as its colour, for colour-blind readers.
+        icon = format_html('<span aria-hidden="true">{}</span>', "⚠ ") if obj.is_urgent else ""
         return format_html(
-            '<span class="crm-badge crm-priority-{}">{}</span>',
+            '<span class="crm-badge crm-priority-{}">{}{}</span>',
             obj.priority,
+            icon,
             obj.get_priority_display(),
         )
+
+    @admin.display(description="Status / priority", ordering="priority")
+    def status_and_priority(self, obj):
+        # One column for both, so the queue fits 1280 px; Normal priority goes unsaid.
+        if obj.priority == Inquiry.Priority.NORMAL:
+            return self.status_badge(obj)
+        return format_html("{} {}", self.status_badge(obj), self.priority_badge(obj))
+
+    @admin.display(description="Attempts", ordering="last_attempt_at")
+    def attempts(self, obj):
+        failed = (
+            format_html('<span class="crm-flag crm-flag--failed">{}</span>', "✉ Reply failed")
+            if getattr(obj, "reply_failing", False)
+            else ""
+        )
+        if not obj.contact_attempts:
+            return format_html("—{}", failed)
+        last = timezone.localtime(obj.last_attempt_at)
+        return format_html(
+            '{} <span class="crm-quiet">· <time datetime="{}">{}</time></span>{}',
+            obj.contact_attempts,
+            last.isoformat(),
+            _short_moment(last),
+            failed,
+        )
+
+    @admin.display(description="Next action")
+    def next_action(self, obj):
+        return next_action_for(obj, today=timezone.localdate())
 
     def action_checkbox(self, obj):
         # The markup of ModelAdmin.action_checkbox, written directly: rendering a
@@ -278,9 +357,16 @@ class InquiryAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request).select_related("topic", "assignee", "source_page")
         # Worked out in the page's one query rather than row by row in Python.
         late = Q(status__in=Inquiry.OPEN_STATUSES) & waiting_too_long_q(timezone.now())
+        failing = Notification.objects.failing_replies().filter(inquiry=OuterRef("pk"))
         return queryset.annotate(
-            waiting_too_long=ExpressionWrapper(late, output_field=BooleanField())
+            waiting_too_long=ExpressionWrapper(late, output_field=BooleanField()),
+            reply_failing=Exists(failing),
         )
+
+    def get_list_display(self, request):
+        if request.GET.get(MyWorkFilter.parameter_name) == MyWorkFilter.MINE:
+            return self.my_work_list_display
+        return self.list_display
 
     def get_search_results(self, request, queryset, search_term):
         return search_inquiries(queryset, search_term), False
@@ -382,6 +468,7 @@ class InquiryAdmin(admin.ModelAdmin):
                 }
         return {
             "inquiry": inquiry,
+            **self._contact_context(request, inquiry, can_change),
             "related_inquiries": related,
             "timeline": events[:TIMELINE_LIMIT],
             "timeline_truncated": TIMELINE_LIMIT,
@@ -391,6 +478,155 @@ class InquiryAdmin(admin.ModelAdmin):
             and inquiry.first_contacted_at is None
             and is_past_business_days(inquiry.created_at),
         }
+
+    def _contact_context(self, request, inquiry, can_change):
+        """Attempts, replies, the reply and close offers, and who else is looking."""
+        context = {
+            "attempts": inquiry.attempts.select_related("actor")[:ATTEMPTS_SHOWN],
+            "replies": inquiry.notifications.filter(kind=Notification.Kind.REPLY)
+            .select_related("template", "sent_by")
+            .order_by("-created_at"),
+            "looking": _others_looking(inquiry, request.user),
+            "reply_refusal": inquiry.reply_refusal,
+        }
+        if can_change and not inquiry.reply_refusal:
+            context["reply_choice"] = {
+                "form": crm_forms.ReplyTemplateChoiceForm(auto_id="crm-reply-%s"),
+                "url": self._url("reply", inquiry),
+            }
+        if can_change and inquiry.may_close_as_no_response:
+            template = ReplyTemplate.objects.filter(name=NO_RESPONSE_TEMPLATE).first()
+            offer = {"url": self._url("close_no_response", inquiry), "template": template}
+            if template is not None and not inquiry.reply_refusal:
+                offer["subject"], offer["body"] = fill_template(template, inquiry, request.user)
+                offer["token"] = reply_token(inquiry, template)
+            context["close_offer"] = offer
+        return context
+
+    def _url(self, name, inquiry):
+        return reverse(f"{self.admin_site.name}:inquiries_inquiry_{name}", args=[inquiry.pk])
+
+    def _inquiry_for_change(self, request, object_id):
+        inquiry = self.get_object(request, unquote(object_id))
+        if inquiry is None:
+            raise Http404("No such inquiry.")
+        if not self.has_change_permission(request, inquiry):
+            raise PermissionDenied
+        return inquiry
+
+    def reply_view(self, request, object_id):
+        """Email the patient: the chosen template filled in, to edit and send."""
+        inquiry = self._inquiry_for_change(request, object_id)
+        change_url = self._url("change", inquiry)
+        if inquiry.reply_refusal:
+            self.message_user(request, "Nothing sent. " + inquiry.reply_refusal, messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        if request.method == "POST":
+            form = crm_forms.ReplyForm(request.POST)
+            if form.is_valid():
+                return self._send_reply(request, inquiry, form, change_url)
+        else:
+            choice = crm_forms.ReplyTemplateChoiceForm(request.GET)
+            if not choice.is_valid():
+                self.message_user(request, "Choose a reply template first.", messages.ERROR)
+                return HttpResponseRedirect(change_url)
+            template = choice.cleaned_data["template"]
+            subject, body = fill_template(template, inquiry, request.user)
+            form = crm_forms.ReplyForm(
+                initial={
+                    "template": template.pk,
+                    "form_token": reply_token(inquiry, template),
+                    "subject": subject,
+                    "body": body,
+                }
+            )
+        return self._reply_page(request, inquiry, form, change_url)
+
+    def _reply_page(self, request, inquiry, form, change_url):
+        # The page shows the patient's name and address: an access like any other.
+        record_access(
+            request, Audit.VIEW, object_type="inquiry", object_id=inquiry.pk, detail="reply form"
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Email {inquiry.first_name} ({inquiry.reference})",
+            "opts": self.opts,
+            "inquiry": inquiry,
+            "form": form,
+            "change_url": change_url,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/inquiries/inquiry/reply.html", context)
+
+    def _send_reply(self, request, inquiry, form, change_url):
+        data = form.cleaned_data
+        try:
+            notification, created = queue_reply(
+                inquiry=inquiry,
+                subject=data["subject"],
+                body=data["body"],
+                template=data["template"],
+                sender=request.user,
+                form_token=data["form_token"],
+            )
+        except ReplyRefused as refusal:
+            # Back to the form with the text kept, and the reasons.
+            form.add_error(None, refusal.problems)
+            return self._reply_page(request, inquiry, form, change_url)
+        if not created:
+            who = notification.sent_by.get_username() if notification.sent_by else "someone"
+            self.message_user(
+                request,
+                f"That reply was already sent by {who}: it goes to the patient once.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(change_url)
+        _audit_change(request, inquiry, f"Reply queued: {data['template']}")
+        self.message_user(
+            request, f"Reply to {inquiry.first_name} queued to send.", messages.SUCCESS
+        )
+        return HttpResponseRedirect(change_url)
+
+    def close_no_response_view(self, request, object_id):
+        """Close after three unanswered attempts, with the could-not-reach-you reply."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        inquiry = self._inquiry_for_change(request, object_id)
+        change_url = self._url("change", inquiry)
+        if not inquiry.may_close_as_no_response:
+            self.message_user(
+                request,
+                f"Nothing changed: {inquiry.reference} has not had three unanswered attempts "
+                "in a row, or can't be closed as no response.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(change_url)
+        form = crm_forms.ReplyForm(request.POST)
+        send = request.POST.get("send_reply") == "1" and not inquiry.reply_refusal
+        try:
+            with transaction.atomic():
+                inquiry.transition_to(Status.NO_RESPONSE, actor=request.user)
+                _audit_change(request, inquiry, "Closed as no response")
+                if send:
+                    if not form.is_valid():
+                        raise ReplyRefused(["The reply was incomplete; reload the page."])
+                    data = form.cleaned_data
+                    queue_reply(
+                        inquiry=inquiry,
+                        subject=data["subject"],
+                        body=data["body"],
+                        template=data["template"],
+                        sender=request.user,
+                        form_token=data["form_token"],
+                    )
+        except (ReplyRefused, ValidationError) as error:
+            problems = getattr(error, "problems", None) or error.messages
+            self.message_user(request, "Nothing changed. " + " ".join(problems), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        done = f"{inquiry.reference} closed as no response"
+        done += ", and the could-not-reach-you reply queued." if send else "."
+        self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(change_url)
 
     def detail_action_view(self, request, object_id, action):
         if request.method != "POST":
@@ -423,6 +659,16 @@ class InquiryAdmin(admin.ModelAdmin):
         urls = [
             path("dashboard/", wrap(self.dashboard_view), name="inquiries_inquiry_dashboard"),
             path("export/", wrap(self.export_view), name="inquiries_inquiry_export"),
+            path(
+                "<path:object_id>/reply/",
+                wrap(self.reply_view),
+                name="inquiries_inquiry_reply",
+            ),
+            path(
+                "<path:object_id>/close-no-response/",
+                wrap(self.close_no_response_view),
+                name="inquiries_inquiry_close_no_response",
+            ),
         ]
         for action in DETAIL_ACTIONS:
             urls.append(
@@ -453,10 +699,10 @@ class InquiryAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": "Inquiry dashboard",
             "opts": self.opts,
-            "figures": dashboard.figures(
+            "figures": dashboard.cached_figures(
                 changelist_url=reverse(f"{self.admin_site.name}:inquiries_inquiry_changelist")
             ),
-            "now": timezone.localtime(),
+            "cache_seconds": dashboard.CACHE_SECONDS,
         }
         request.current_app = self.admin_site.name
         record_access(request, Audit.VIEW, object_type="inquiry dashboard")
@@ -485,6 +731,24 @@ class InquiryAdmin(admin.ModelAdmin):
         return response
 
 
+def _others_looking(inquiry, user):
+    """First names of other staff who opened this inquiry in the last few minutes."""
+    since = timezone.now() - LOOKING_WINDOW
+    views = (
+        inquiry.events.filter(kind=InquiryEvent.Kind.VIEWED, created_at__gte=since)
+        .exclude(actor=None)
+        .exclude(actor=user)
+        .select_related("actor")
+        .order_by("-created_at")
+    )
+    names = []
+    for event in views[:20]:
+        name = event.actor.first_name or event.actor.get_username()
+        if name not in names:
+            names.append(name)
+    return names
+
+
 def _audit_change(request, inquiry, detail):
     record_access(request, Audit.CHANGE, object_type="inquiry", object_id=inquiry.pk, detail=detail)
 
@@ -495,6 +759,41 @@ def _id_list(queryset, limit=40):
     if len(pks) <= limit:
         return ", ".join(map(str, pks))
     return ", ".join(map(str, pks[:limit])) + f", … ({queryset.count()} in all)"
+
+
+def _short_moment(moment):
+    """ "14:05" today, "Dec 3" this year, "Dec 3, 2025" before."""
+    today = timezone.localdate()
+    if moment.date() == today:
+        return f"{moment:%H:%M}"
+    if moment.year == today.year:
+        return f"{moment:%b} {moment.day}"
+    return f"{moment:%b} {moment.day}, {moment.year}"
+
+
+def next_action_for(inquiry, *, today):
+    """What the person working this inquiry should do next, in a few words."""
+    if getattr(inquiry, "reply_failing", False):
+        return "Check the failed reply"
+    if inquiry.do_not_contact:
+        return "Do not contact: close it"
+    if inquiry.may_close_as_no_response:
+        return "Close as no response"
+    if inquiry.follow_up_on and inquiry.follow_up_on < today:
+        return "Follow up (missed)"
+    if inquiry.follow_up_on == today:
+        return "Follow up today"
+    if inquiry.status == Status.NEW:
+        if inquiry.assignee_id is None:
+            return "Claim it and make first contact"
+        if inquiry.contact_attempts:
+            return "Try again to reach them"
+        return "Make first contact"
+    if inquiry.status == Status.CONTACTED:
+        return "Book a consultation"
+    if inquiry.status == Status.CONSULTATION_SCHEDULED:
+        return "Confirm the consultation"
+    return "Nothing: closed"
 
 
 def _short_age(delta):

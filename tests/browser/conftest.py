@@ -72,8 +72,8 @@ def shoot(request):
 
 # Data and state --------------------------------------------------------------------------
 # Transactional tests flush every table after each test, and a flush re-creates only
-# content types and permissions. The groups (migration 0007) and the topics (0002) are
-# made again here the way those migrations make them.
+# content types and permissions. The groups (migrations 0007 and 0010), the topics (0002)
+# and the reply templates (0010) are made again here the way those migrations make them.
 
 
 @pytest.fixture(autouse=True)
@@ -82,6 +82,7 @@ def roles_and_topics(transactional_db):
 
     _migration("inquiries", "0002_default_topics").add_default_topics(apps, None)
     _create_roles(_migration("inquiries", "0007_staff_roles"))
+    _migration("inquiries", "0010_seed_reply_templates").add_templates(apps, None)
 
 
 def _migration(app_label, name):
@@ -98,6 +99,9 @@ def _create_roles(roles):
         intake.permissions.add(
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
+    intake.permissions.add(
+        Permission.objects.get(content_type__app_label="inquiries", codename="view_replytemplate")
+    )
     editors, _ = Group.objects.get_or_create(name=roles.CONTENT_EDITORS)
     editors.permissions.add(
         *Permission.objects.filter(content_type__app_label__in=roles.CONTENT_EDITOR_APPS)

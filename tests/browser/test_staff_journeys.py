@@ -76,24 +76,26 @@ def test_intake_staffer_finds_the_urgent_inquiry_first_and_works_it(
     expect(page.locator(".messagelist")).to_contain_text(f"{urgent.reference} assigned to riley.")
     expect(page.get_by_label("At a glance")).to_contain_text("Assigned to riley")
 
-    page.get_by_label("What happened on the call").fill("Spoke with Noor; consultation next week.")
-    page.get_by_role("button", name="Log call").click()
-    expect(page.locator(".messagelist")).to_contain_text(f"Call logged on {urgent.reference}.")
-
-    page.get_by_label("Move to").select_option(label="Contacted")
-    page.get_by_role("button", name="Change status").click()
-    expect(page.locator(".messagelist")).to_contain_text(f"{urgent.reference} moved to Contacted.")
+    # Reaching the patient is logged as a contact attempt, which moves a new inquiry on.
+    page.get_by_label("How").select_option(label="Phone")
+    page.get_by_label("What happened").select_option(label="Reached")
+    page.get_by_label("Note (optional)").fill("Spoke with Noor; consultation next week.")
+    page.get_by_role("button", name="Log attempt").click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        f"Contact attempt 1 logged on {urgent.reference}: reached."
+    )
     expect(page.get_by_label("At a glance")).to_contain_text("Contacted")
+    expect(page.get_by_label("At a glance")).to_contain_text("1 contact attempt")
 
     # Everything is on the timeline, newest first.
     entries = timeline_entries(page)
     assert [entry.split(" · ")[0] for entry in entries[:3]] == [
         "Status changed",
-        "Call logged",
+        "Contact attempt",
         "Assignment",
     ], entries
     assert "riley" in entries[0] and "New → Contacted" in entries[0]
-    assert "Spoke with Noor; consultation next week." in entries[1]
+    assert "Phone: reached (attempt 1). Spoke with Noor; consultation next week." in entries[1]
     assert "Assigned to riley" in entries[2]
     shoot(page, "detail-worked")
     urgent.refresh_from_db()

@@ -109,7 +109,12 @@ def test_status_form_refuses_a_transition_the_pipeline_does_not_allow(intake_cli
     ("action", "data", "kind", "check"),
     [
         ("note", {"crm-note-text": "Prefers mornings"}, Kind.NOTE, None),
-        ("call", {"crm-call-summary": "Left a voicemail"}, Kind.CALL_LOGGED, None),
+        (
+            "attempt",
+            {"crm-attempt-method": "phone", "crm-attempt-outcome": "voicemail"},
+            Kind.CONTACT_ATTEMPT,
+            ("contact_attempts", 1),
+        ),
         (
             "follow_up",
             {"crm-follow-up-follow_up_on": "2030-01-15"},

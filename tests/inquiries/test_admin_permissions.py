@@ -88,6 +88,7 @@ def test_roles_carry_the_intended_permissions(db):
         "view_topic",
         "add_inquiryevent",
         "view_inquiryevent",
+        "view_replytemplate",
     }
     assert {p.content_type.app_label for p in editors} == {"pages"}
     assert {"add_page", "change_page", "delete_page", "add_faq", "add_reference"} <= {
@@ -109,3 +110,89 @@ def test_intake_staff_cannot_delete_or_export_without_the_grant(client, db):
 
 def test_timeline_events_have_no_admin_to_change_or_delete_them():
     assert InquiryEvent not in admin.site._registry
+
+
+def _reply_and_attempt_urls(inquiry):
+    from inquiries.models import ReplyTemplate
+
+    template = ReplyTemplate.objects.first()
+    return {
+        "my work": (f"{queue_url()}?work=mine", "get", {}),
+        "reply page": (
+            reverse("admin:inquiries_inquiry_reply", args=[inquiry.pk]),
+            "get",
+            {"template": template.pk},
+        ),
+        "attempt": (
+            action_url(inquiry, "attempt"),
+            "post",
+            {"crm-attempt-method": "phone", "crm-attempt-outcome": "reached"},
+        ),
+        "close": (
+            reverse("admin:inquiries_inquiry_close_no_response", args=[inquiry.pk]),
+            "post",
+            {},
+        ),
+        "templates": (reverse("admin:inquiries_replytemplate_changelist"), "get", {}),
+    }
+
+
+def test_content_editors_see_none_of_the_intake_work(client, db):
+    inquiry = make_inquiry(first_name="Confidential")
+    client.force_login(make_editor())
+
+    for name, (url, method, data) in _reply_and_attempt_urls(inquiry).items():
+        response = getattr(client, method)(url, data)
+        assert response.status_code == 403, name
+        assert b"Confidential" not in response.content
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "My work" not in index
+    assert "Reply templates" not in index
+    inquiry.refresh_from_db()
+    assert inquiry.contact_attempts == 0
+
+
+def test_intake_staff_use_templates_but_cannot_edit_them(client, db):
+    from inquiries.models import ReplyTemplate
+
+    template = ReplyTemplate.objects.get(name="First reply")
+    client.force_login(make_intake_user())
+    change = reverse("admin:inquiries_replytemplate_change", args=[template.pk])
+
+    listing = client.get(reverse("admin:inquiries_replytemplate_changelist"))
+    read_only = client.get(change)
+    edit = client.post(
+        change, {"name": "Hacked", "subject": "x", "body": "y", "order": 1, "is_active": "on"}
+    )
+    add = client.get(reverse("admin:inquiries_replytemplate_add"))
+
+    assert listing.status_code == 200
+    assert read_only.status_code == 200
+    assert b'name="_save"' not in read_only.content
+    assert edit.status_code == 403
+    assert add.status_code == 403
+    template.refresh_from_db()
+    assert template.name == "First reply"
+
+
+def test_the_manage_permission_edits_templates(client, db):
+    from inquiries.models import ReplyTemplate
+    from tests.inquiries.crm_factories import make_staff
+
+    template = ReplyTemplate.objects.get(name="First reply")
+    client.force_login(make_staff("lead", permissions=["inquiries.manage_replytemplate"]))
+
+    response = client.post(
+        reverse("admin:inquiries_replytemplate_change", args=[template.pk]),
+        {
+            "name": "First reply",
+            "subject": "Hello from {clinic_name}",
+            "body": "Hi {first_name}, please call {clinic_phone}.",
+            "order": 10,
+            "is_active": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    template.refresh_from_db()
+    assert template.subject == "Hello from {clinic_name}"

@@ -136,3 +136,137 @@ def test_median_uses_the_same_rule_as_python(db):
     median, count = dashboard.median_time_to_first_contact(now - timedelta(days=30))
 
     assert (median, count) == (timedelta(hours=2, minutes=30), 2)
+
+
+# Part two: time to first contact per week, attempts per reached patient, at most a
+# minute stale.
+
+
+def test_first_contact_by_week_on_the_known_data(known_data):
+    figures = dashboard.figures(changelist_url="/queue/", now=known_data["now"])
+
+    weeks = figures["first_contact_weeks"]
+    assert len(weeks) == 12
+    last_week = weeks[-2]
+    # contacted after 1 h and 2 h: median 1.5 h, 90th percentile 1.9 h (interpolated)
+    assert (last_week["contacted"], last_week["on_time"], last_week["late"]) == (2, 2, 0)
+    assert (last_week["median"], last_week["p90"]) == ("1.5 h", "1.9 h")
+    assert last_week["on_time_rate"] == 100
+    assert weeks[-1]["contacted"] == 0 and weeks[-1]["median"] == "—"
+    assert sum(week["contacted"] for week in weeks) == 4
+
+
+@pytest.mark.parametrize(
+    ("submitted", "contacted", "on_time"),
+    [
+        # Thursday morning: the promise ends Friday morning.
+        ("2026-11-26 10:00", "2026-11-27 09:59", True),
+        ("2026-11-26 10:00", "2026-11-27 11:00", False),
+        # Friday afternoon: the promise ends Monday afternoon.
+        ("2026-11-27 16:00", "2026-11-30 15:00", True),
+        ("2026-11-27 16:00", "2026-11-30 17:00", False),
+        # Saturday and Sunday: the promise ends as Tuesday starts.
+        ("2026-11-28 10:00", "2026-11-30 23:59", True),
+        ("2026-11-28 10:00", "2026-12-01 00:30", False),
+        ("2026-11-29 22:00", "2026-11-30 23:00", True),
+        ("2026-11-29 22:00", "2026-12-01 09:00", False),
+    ],
+)
+def test_the_promise_in_sql_matches_the_business_day_rule(db, submitted, contacted, on_time):
+    from datetime import datetime
+
+    from inquiries.business_days import add_business_days
+    from inquiries.models import promise_kept_q
+
+    local = timezone.get_current_timezone()
+    created_at = datetime.fromisoformat(submitted).replace(tzinfo=local)
+    contacted_at = datetime.fromisoformat(contacted).replace(tzinfo=local)
+    inquiry = make_inquiry(
+        created_at=created_at, first_contacted_at=contacted_at, status=Status.CONTACTED
+    )
+
+    in_sql = Inquiry.objects.filter(promise_kept_q(), pk=inquiry.pk).exists()
+
+    assert (contacted_at <= add_business_days(created_at)) is on_time
+    assert in_sql is on_time
+
+
+def test_attempts_per_reached_patient(db):
+    from tests.inquiries.crm_factories import make_intake_user
+
+    staffer = make_intake_user()
+    twice = make_inquiry()
+    twice.log_contact_attempt("phone", "no_answer", actor=staffer)
+    twice.log_contact_attempt("phone", "reached", actor=staffer)
+    once = make_inquiry()
+    once.log_contact_attempt("email", "reached", actor=staffer)
+    never = make_inquiry()
+    never.log_contact_attempt("phone", "voicemail", actor=staffer)
+
+    figure = dashboard.figures(changelist_url="/queue/")["attempts_per_reached"]
+
+    assert (figure["value"], figure["display"], figure["reached"]) == (1.5, "1.5", 2)
+    assert "contact=reached" in figure["url"]
+
+
+def test_new_figures_link_to_the_filtered_queue(client, db):
+    from tests.inquiries.crm_factories import make_intake_user
+
+    staffer = make_intake_user()
+    client.force_login(staffer)
+    now = timezone.now()
+    on_time = make_inquiry(
+        created_at=now - timedelta(hours=3),
+        first_contacted_at=now - timedelta(hours=2),
+        status=Status.CONTACTED,
+    )
+    late = make_inquiry(
+        created_at=now - timedelta(days=5),
+        first_contacted_at=now - timedelta(hours=1),
+        status=Status.CONTACTED,
+    )
+    reached = make_inquiry()
+    reached.log_contact_attempt("phone", "reached", actor=staffer)
+    figures = dashboard.figures(changelist_url=queue_url())
+    late_week = next(week for week in figures["first_contact_weeks"] if week["late"])
+    this_week = figures["first_contact_weeks"][-1]
+
+    late_html = client.get(late_week["late_url"]).content.decode()
+    reached_html = client.get(figures["attempts_per_reached"]["url"]).content.decode()
+
+    assert late.reference in late_html and on_time.reference not in late_html
+    if this_week["on_time"]:  # on_time was submitted this week unless it is Monday 01:00
+        assert on_time.reference in client.get(this_week["on_time_url"]).content.decode()
+    assert reached.reference in reached_html and late.reference not in reached_html
+
+
+def test_dashboard_figures_are_cached_for_at_most_a_minute(client, db, monkeypatch):
+    import time
+
+    client.force_login(make_intake_user())
+    make_inquiry()
+    first = client.get(dashboard_url()).context["figures"]["open"]["count"]
+    make_inquiry()
+
+    cached = client.get(dashboard_url()).context["figures"]["open"]["count"]
+    later = time.time() + dashboard.CACHE_SECONDS + 1
+    monkeypatch.setattr("django.core.cache.backends.locmem.time.time", lambda: later)
+    fresh = client.get(dashboard_url()).context["figures"]["open"]["count"]
+
+    assert (first, cached, fresh) == (1, 1, 2)
+
+
+def test_dashboard_query_count(client, db, django_assert_num_queries):
+    client.force_login(make_intake_user())
+    make_inquiry()
+    client.get(dashboard_url())  # session and permission caches warm; figures cached
+    from django.core.cache import cache
+
+    cache.clear()
+    with django_assert_num_queries(17):  # the page's own 8 and the figures' 9 aggregates
+        cold = client.get(dashboard_url())
+    # From the cache: only the session, the user and permissions, and the audit entry.
+    with django_assert_num_queries(8):
+        warm = client.get(dashboard_url())
+
+    assert cold.status_code == warm.status_code == 200

@@ -24,6 +24,10 @@ def test_generate_inquiries_creates_recognisably_fake_rows(db):
         assert inquiry.consent_version == "generated"
         assert year_ago < inquiry.created_at <= timezone.now()
         assert (inquiry.closed_at is not None) == (not inquiry.is_open)
+        # Reached when first contacted, after one to three attempts.
+        assert (inquiry.reached_at is not None) == (inquiry.first_contacted_at is not None)
+        if inquiry.reached_at:
+            assert 1 <= inquiry.attempts_to_reach == inquiry.contact_attempts <= 3
     statuses = set(inquiries.values_list("status", flat=True))
     assert {"new", "contacted", "patient", "no_response"} <= statuses
     assert set(inquiries.values_list("priority", flat=True)) <= {1, 2, 3}

@@ -87,15 +87,15 @@ def test_invalid_transition_is_refused_with_a_message(inquiry, staffer, path, re
     assert inquiry.events.count() == before
 
 
-def test_assign_note_call_and_follow_up_each_record_an_event(inquiry, staffer):
+def test_assign_note_attempt_and_follow_up_each_record_an_event(inquiry, staffer):
     inquiry.assign(staffer, actor=staffer)
     inquiry.add_note("Prefers mornings", actor=staffer)
-    inquiry.log_call("Left a voicemail", actor=staffer)
+    inquiry.log_contact_attempt("phone", "voicemail", actor=staffer)
     inquiry.set_follow_up(timezone.localdate(), actor=staffer)
     inquiry.set_priority(Inquiry.Priority.URGENT, actor=staffer)
 
     kinds = list(inquiry.events.values_list("kind", flat=True))
-    assert kinds == ["assigned", "note", "call", "follow_up", "priority"]
+    assert kinds == ["assigned", "note", "attempt", "follow_up", "priority"]
 
 
 def test_events_cannot_be_changed(inquiry, staffer):

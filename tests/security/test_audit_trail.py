@@ -137,7 +137,11 @@ def test_detail_form_save_is_recorded_as_a_change(intake_client, intake_user, st
         ("priority", {"crm-priority-priority": "1"}, "priority set to Urgent"),
         ("follow_up", {"crm-follow-up-follow_up_on": "2030-01-15"}, "follow up on"),
         ("note", {"crm-note-text": "Prefers mornings"}, "Note added"),
-        ("call", {"crm-call-summary": "Left a voicemail"}, "Call logged"),
+        (
+            "attempt",
+            {"crm-attempt-method": "phone", "crm-attempt-outcome": "voicemail"},
+            "Contact attempt 1 logged",
+        ),
     ],
 )
 def test_each_detail_action_is_recorded_as_a_change(

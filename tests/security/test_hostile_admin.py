@@ -198,7 +198,14 @@ def test_control_characters_in_filters_never_break_the_queue(intake_client, stor
     ("action", "data"),
     [
         ("note", {"crm-note-text": "a\x00b"}),
-        ("call", {"crm-call-summary": "\x00"}),
+        (
+            "attempt",
+            {
+                "crm-attempt-method": "phone",
+                "crm-attempt-outcome": "voicemail",
+                "crm-attempt-note": "\x00",
+            },
+        ),
         ("priority", {"crm-priority-priority": "1", "crm-priority-reason": "\x00"}),
         ("follow_up", {"crm-follow-up-follow_up_on": "2030-01-01\x00"}),
         ("assign", {"crm-assign-assignee": "1\x00"}),

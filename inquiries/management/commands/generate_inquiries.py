@@ -116,6 +116,12 @@ COLUMNS = [
     "closed_at",
     "created_at",
     "updated_at",
+    "contact_attempts",
+    "unanswered_attempts",
+    "last_attempt_at",
+    "reached_at",
+    "attempts_to_reach",
+    "do_not_contact",
 ]
 
 
@@ -194,6 +200,15 @@ class Command(BaseCommand):
             if status not in ("new", "spam") and not (status == "no_response" and random() < 0.5):
                 waited = 1200 + random() * 3 * 86400
                 contacted = _timestamp(min(created_epoch + waited, now_epoch))
+            # Contact attempts: one to three until the patient was reached; three
+            # unanswered ones before "no response" without contact.
+            attempts, unanswered, last_attempt, reached, to_reach = "0", "0", NULL, NULL, NULL
+            if contacted != NULL:
+                attempts = to_reach = str(1 + int(random() * 3))
+                last_attempt = reached = contacted
+            elif status == "no_response":
+                attempts = unanswered = "3"
+                last_attempt = _timestamp(min(created_epoch + 3 * 86400, now_epoch))
             if status in CLOSED:
                 closed = _timestamp(min(created_epoch + 86400 * (1 + 39 * random()), now_epoch))
             elif status != "new" and random() < 0.6:
@@ -234,6 +249,12 @@ class Command(BaseCommand):
                     closed,
                     created,
                     created,
+                    attempts,
+                    unanswered,
+                    last_attempt,
+                    reached,
+                    to_reach,
+                    "f",
                 ]
             )
 
