@@ -85,17 +85,7 @@ class InquiryAdmin(admin.ModelAdmin):
         "message_preview",
     ]
     # My work: the next action in place of the message.
-    my_work_list_display = [
-        "reference",
-        "name",
-        "topic_and_source",
-        "age",
-        "status_and_priority",
-        "assignee",
-        "follow_up",
-        "attempts",
-        "next_action",
-    ]
+    my_work_list_display = [*list_display[:-1], "next_action"]
     list_display_links = ["reference", "name"]
     list_filter = [
         MyWorkFilter,
