@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "clinic",
     "staff",
+    "images",
+    "clinicfacts",
     "pages",
     "inquiries",
 ]
@@ -147,8 +149,15 @@ STATICFILES_DIRS = [
     # Bootstrap's CSS from the XStatic package, served as our own static file.
     ("vendor/bootstrap", Path(xstatic.pkg.bootstrap.BASE_DIR) / "css"),
 ]
+# Uploaded images and their renditions. Local files by default; a deployment with more than
+# one server sets MEDIA_STORAGE_BACKEND to a shared storage (django-storages' S3 backend,
+# say) so every server sees the same files.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env_str("MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -182,6 +191,9 @@ CLINIC_ADDRESS = env_str("CLINIC_ADDRESS", "100 Example Street, Springfield, ST 
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Where replies to patients send them to book ({booking_link}); its host, like the site's,
 # is one replies may link to.
+# Educational pages: the reading grade (Flesch-Kincaid) a page should not exceed; pages
+# above it are flagged in the admin, never blocked.
+PAGES_READING_GRADE_TARGET = env_int("PAGES_READING_GRADE_TARGET", 8)
 CLINIC_BOOKING_URL = env_str("CLINIC_BOOKING_URL", SITE_URL + "/get-in-touch/")
 
 # Security. Production defaults are strict; each can be relaxed from the environment

@@ -46,12 +46,14 @@ class PageAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("path", "updated_at", "open_link")
     autocomplete_fields = ("parent",)
+    list_select_related = ("reviewer",)
     inlines = [FAQInline, ReferenceInline]
     actions = ["publish_now", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "parent", "path", "summary", "body"]}),
         ("Publishing", {"fields": ["status", "publish_at", "open_link", "updated_at"]}),
-        ("Medical review", {"fields": ["reviewer_name", "reviewer_credentials", "last_reviewed"]}),
+        ("Medical review", {"fields": ["reviewer", "last_reviewed", "next_review"]}),
+        ("Sharing", {"fields": ["social_image"]}),
         (
             "Navigation",
             {"fields": ["show_in_navigation", "navigation_title", "navigation_order"]},

@@ -6,11 +6,9 @@ placeholder for the demo site; a real clinic replaces it with its own medical re
 
 from datetime import date
 
-REVIEWER = {
-    "reviewer_name": "Dr. Dana Whitfield",
-    "reviewer_credentials": "MD, board-certified psychiatrist",
-    "last_reviewed": date(2026, 10, 1),
-}
+# The demo pages' reviewer: one of the demo clinicians (clinicfacts/demo_content.py).
+REVIEWER_NAME = "Dr. Dana Whitfield"
+LAST_REVIEWED = date(2026, 10, 1)
 
 FEDER_2014 = (
     "Feder A, Parides MK, Murrough JW, et al. Efficacy of intravenous ketamine for "

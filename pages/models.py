@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models, transaction
@@ -10,7 +12,18 @@ from pages.rendering import CTA_MARKER, has_marker, render_body, render_markdown
 
 # First path segments that belong to fixed URLs, so no top-level page may use them.
 RESERVED_SLUGS = frozenset(
-    {"admin", "get-in-touch", "sitemap.xml", "robots.txt", "static", "healthz"}
+    {
+        "admin",
+        "get-in-touch",
+        "sitemap.xml",
+        "robots.txt",
+        "static",
+        "media",
+        "healthz",
+        "search",
+        "our-team",
+        "locations",
+    }
 )
 SUMMARY_MAX_LENGTH = 160
 
@@ -97,15 +110,46 @@ class Page(models.Model):
         default=timezone.now,
         help_text="A published page goes live at this time; a future time publishes it then.",
     )
-    reviewer_name = models.CharField(
-        max_length=120, blank=True, help_text="The clinician who medically reviewed the page."
-    )
-    reviewer_credentials = models.CharField(
-        max_length=160, blank=True, help_text="e.g. MD, board-certified psychiatrist."
+    reviewer = models.ForeignKey(
+        "clinicfacts.Clinician",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviewed_pages",
+        help_text="The clinician who medically reviewed the page (from the clinic's team).",
     )
     last_reviewed = models.DateField(
-        null=True, blank=True, help_text="Pages are flagged for review after 12 months."
+        null=True, blank=True, help_text="When the reviewer last checked the page."
     )
+    next_review = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the page is next due for review; a year after the last review if blank.",
+    )
+    social_image = models.ForeignKey(
+        "images.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown when the page is shared on social media or in a messaging app.",
+    )
+    reading_grade = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        editable=False,
+        help_text="Flesch-Kincaid grade of the body, computed on save.",
+    )
+    smog_grade = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        editable=False,
+        help_text="SMOG grade of the body, computed on save.",
+    )
+    # Title > summary > body > FAQs, kept current on save; PostgreSQL only (see pages/search.py).
+    search_vector = SearchVectorField(null=True, editable=False)
     show_in_navigation = models.BooleanField(
         default=False, help_text="List the page in the site's main navigation."
     )
@@ -133,9 +177,10 @@ class Page(models.Model):
         "body",
         "status",
         "publish_at",
-        "reviewer_name",
-        "reviewer_credentials",
+        "reviewer_id",
         "last_reviewed",
+        "next_review",
+        "social_image_id",
         "show_in_navigation",
         "navigation_title",
         "navigation_order",
@@ -143,7 +188,10 @@ class Page(models.Model):
 
     class Meta:
         ordering = ["path"]
-        indexes = [models.Index(fields=["status", "publish_at"])]
+        indexes = [
+            models.Index(fields=["status", "publish_at"]),
+            GinIndex(fields=["search_vector"], name="page_search_vector_gin"),
+        ]
 
     def __str__(self):
         return self.title
@@ -338,6 +386,39 @@ class Reference(PagePart):
 
     def __str__(self):
         return self.citation
+
+
+class PageRevision(models.Model):
+    """A snapshot of a page with its FAQs and references, kept on every save."""
+
+    class Kind(models.TextChoices):
+        SAVED = "saved", "Saved"
+        DRAFT = "draft", "Draft (not live yet)"
+        PUBLISHED = "published", "Published"
+        RESTORED = "restored", "Restored"
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="revisions")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SAVED)
+    # Every field an editor changes, plus "faqs" and "references" as lists of dicts.
+    content = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    restored_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["page", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.page} · {self.get_kind_display()} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class PageRedirect(models.Model):

@@ -30,11 +30,11 @@ def page_json_ld(page, faqs):
     }
     if page.last_reviewed:
         medical_page["lastReviewed"] = page.last_reviewed.isoformat()
-    if page.reviewer_name:
+    if page.reviewer:
         medical_page["reviewedBy"] = {
             "@type": "Person",
-            "name": page.reviewer_name,
-            "jobTitle": page.reviewer_credentials,
+            "name": page.reviewer.name,
+            "jobTitle": page.reviewer.credentials,
         }
     blocks = [medical_page]
     if faqs:

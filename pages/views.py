@@ -55,7 +55,12 @@ def _staff_preview(request, path):
     user = request.user
     if not (user.is_active and user.is_staff and user.has_perm("pages.view_page")):
         return None
-    return Page.objects.filter(path=path).prefetch_related("faqs", "references").first()
+    return (
+        Page.objects.filter(path=path)
+        .select_related("reviewer")
+        .prefetch_related("faqs", "references")
+        .first()
+    )
 
 
 @require_safe
@@ -65,6 +70,7 @@ def page_detail(request, path):
     page = (
         Page.objects.published()
         .filter(path=path)
+        .select_related("reviewer")
         .prefetch_related("faqs", "references", _published_children())
         .first()
     )

@@ -630,7 +630,7 @@ PAGE_PARTS = ("slug", "summary", "body", "status", "parent", "publish_at", "revi
 PAGE_FINGERPRINT = """
 SELECT md5(p.slug), md5(rtrim(p.summary, E' \n')), md5(rtrim(p.body, E' \n')), p.status,
        coalesce(p.parent_id::text, ''), coalesce(date_trunc('second', p.publish_at)::text, ''),
-       md5(p.reviewer_name),
+       coalesce(p.reviewer_id::text, ''),
        (SELECT md5(string_agg(concat_ws('|', question, answer, "order"), '/' ORDER BY id))
           FROM pages_faq WHERE page_id = p.id),
        (SELECT md5(string_agg(concat_ws('|', citation, url, "order"), '/' ORDER BY id))

@@ -4,7 +4,12 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from clinicfacts.models import Clinician
 from pages.models import FAQ, Page, Reference
+
+
+def make_clinician(name="Dr. Dana Whitfield", credentials="MD, psychiatrist", **fields):
+    return Clinician.objects.get_or_create(name=name, credentials=credentials, defaults=fields)[0]
 
 
 def make_page(**fields):
@@ -15,10 +20,10 @@ def make_page(**fields):
         "body": "Intro.\n\n## What is PTSD?\n\nText.\n\n### Symptoms\n\nMore text.\n",
         "status": Page.Status.PUBLISHED,
         "publish_at": timezone.now() - timedelta(minutes=1),
-        "reviewer_name": "Dr. Dana Whitfield",
-        "reviewer_credentials": "MD, psychiatrist",
         "last_reviewed": date(2026, 10, 1),
     }
+    if "reviewer" not in fields:
+        defaults["reviewer"] = make_clinician()
     page = Page(**{**defaults, **fields})
     page.full_clean()
     page.save()

@@ -18,9 +18,10 @@ def page_form_data(**fields):
         "status": "published",
         "publish_at_0": timezone.localtime().strftime("%Y-%m-%d"),
         "publish_at_1": timezone.localtime().strftime("%H:%M:%S"),
-        "reviewer_name": "",
-        "reviewer_credentials": "",
+        "reviewer": "",
         "last_reviewed": "",
+        "next_review": "",
+        "social_image": "",
         "navigation_title": "",
         "navigation_order": "0",
     }

@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from pages.demo_content import DEMO_PAGES, REVIEWER
+from clinicfacts.demo_content import sync_clinic_facts
+from clinicfacts.models import Clinician
+from pages.demo_content import DEMO_PAGES, LAST_REVIEWED, REVIEWER_NAME
 from pages.models import FAQ, Page, Reference
 
 
@@ -16,7 +18,7 @@ def _sync(obj, values):
     return bool(changed)
 
 
-def _sync_page(spec):
+def _sync_page(spec, reviewer):
     parent = Page.objects.get(path=spec["parent"]) if spec["parent"] else None
     values = {
         "parent": parent,
@@ -28,7 +30,8 @@ def _sync_page(spec):
         "status": Page.Status.PUBLISHED,
         "show_in_navigation": spec["show_in_navigation"],
         "navigation_order": spec["navigation_order"],
-        **REVIEWER,
+        "reviewer": reviewer,
+        "last_reviewed": LAST_REVIEWED,
     }
     path = (parent.path if parent else "/") + spec["slug"] + "/"
     page = Page.objects.filter(path=path).first()
@@ -60,8 +63,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         with transaction.atomic():
+            sync_clinic_facts(_sync)
+            reviewer = Clinician.objects.get(name=REVIEWER_NAME)
             for spec in DEMO_PAGES:
-                page, outcome = _sync_page(spec)
+                page, outcome = _sync_page(spec, reviewer)
                 faqs_changed = _sync_rows(
                     page, FAQ, spec["faqs"], lambda q, a: {"question": q, "answer": a}
                 )
