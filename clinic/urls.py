@@ -19,5 +19,6 @@ urlpatterns = [
     path(f"{settings.ADMIN_PATH}two-factor/", include("staff.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("inquiries.urls")),
+    path("", include("clinicfacts.urls")),
     path("", include("pages.urls")),
 ]

@@ -40,4 +40,12 @@ class PageSitemap(SiteUrlSitemap):
         return item.updated_at
 
 
-SITEMAPS = {"home": HomeSitemap, "pages": PageSitemap}
+class ClinicFactsSitemap(SiteUrlSitemap):
+    def items(self):
+        return ["clinicfacts:team", "clinicfacts:locations"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+SITEMAPS = {"home": HomeSitemap, "pages": PageSitemap, "clinic": ClinicFactsSitemap}

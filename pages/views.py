@@ -7,6 +7,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from clinicfacts.structured_data import clinic_json_ld
 from pages.cache import cache_public_page, is_signed_in
 from pages.models import Page, PageRedirect
 from pages.rendering import cta_url
@@ -40,6 +41,7 @@ def home(request):
         "other_pages": [page for page in top_level if not page.published_children],
         "canonical_url": settings.SITE_URL + "/",
         "description": HOME_DESCRIPTION,
+        "json_ld": clinic_json_ld(),
     }
     return render(request, "pages/home.html", context)
 

@@ -53,3 +53,18 @@ def test_every_demo_summary_fits_the_meta_description_limit(db):
     call_command("load_demo_content", verbosity=0)
 
     assert all(len(summary) <= 160 for summary in Page.objects.values_list("summary", flat=True))
+
+
+def test_demo_content_has_a_team_a_location_and_a_clinician_reviewing_the_pages(client, db):
+    from clinicfacts.models import Clinician, Location, OpeningHours
+
+    call_command("load_demo_content", verbosity=0)
+    call_command("load_demo_content", verbosity=0)
+
+    assert Clinician.objects.count() == 2
+    assert Location.objects.count() == 1
+    assert OpeningHours.objects.count() == 6
+    article = Page.objects.get(path="/treatments/ketamine-for-ptsd/")
+    assert article.reviewer.name == "Dr. Dana Whitfield"
+    assert "Marcus Bell" in client.get("/our-team/").content.decode()
+    assert "Saturday" in client.get("/locations/").content.decode()

@@ -94,6 +94,8 @@ def test_sitemap_lists_only_published_pages_with_site_url(client, article, setti
 
     assert sorted(entries) == [
         "https://clinic.example.com/",
+        "https://clinic.example.com/locations/",
+        "https://clinic.example.com/our-team/",
         "https://clinic.example.com/treatments/",
         "https://clinic.example.com/treatments/ketamine-for-ptsd/",
     ]

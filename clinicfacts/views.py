@@ -1,0 +1,45 @@
+from django.conf import settings
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from clinicfacts.models import Clinician, Location, OpeningHours
+from pages.cache import cache_public_page
+
+
+def locations_with_hours():
+    return Location.objects.prefetch_related(
+        Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
+    )
+
+
+@require_safe
+@cache_public_page
+def team(request):
+    clinicians = Clinician.objects.filter(show_on_team_page=True).select_related("photo")
+    context = {
+        "clinicians": clinicians,
+        "canonical_url": settings.SITE_URL + request.path,
+        "description": "The clinicians who assess, treat and follow up with our patients, "
+        "and who review every page on this site.",
+    }
+    return render(request, "clinicfacts/team.html", context)
+
+
+@require_safe
+@cache_public_page
+def locations(request):
+    context = {
+        "locations": [(location, weekly_hours(location)) for location in locations_with_hours()],
+        "canonical_url": settings.SITE_URL + request.path,
+        "description": "Where to find us, when we are open and how to get here.",
+    }
+    return render(request, "clinicfacts/locations.html", context)
+
+
+def weekly_hours(location):
+    """Monday to Sunday as (day name, [(opens, closes), ...]); an empty list means closed."""
+    by_day = {day: [] for day in OpeningHours.Weekday}
+    for hours in location.opening_hours.all():
+        by_day[hours.weekday].append((hours.opens, hours.closes))
+    return [(day.label, spans) for day, spans in by_day.items()]
