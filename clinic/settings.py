@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.clinic",
                 "pages.context_processors.navigation",
+                "clinicfacts.context_processors.main_location",
             ],
         },
     },

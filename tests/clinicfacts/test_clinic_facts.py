@@ -189,3 +189,22 @@ def test_reserved_addresses_cannot_be_taken_by_a_page(db):
         with pytest.raises(ValidationError) as error:
             page.full_clean()
         assert "used by a fixed address" in str(error.value)
+
+
+def test_footer_shows_the_first_locations_address_or_the_settings_without_one(client, db, settings):
+    settings.CLINIC_ADDRESS = "1 Settings Road"
+    assert "1 Settings Road" in client.get("/our-team/").content.decode()
+
+    Location.objects.create(
+        name="Main",
+        street_address="22 Staff Street",
+        locality="Springfield",
+        region="ST",
+        postal_code="00000",
+        phone="+1 555 010 0199",
+    )
+
+    html = client.get("/our-team/").content.decode()
+    assert "22 Staff Street, Springfield, ST 00000" in html
+    assert 'href="tel:+15550100199"' in html
+    assert "1 Settings Road" not in html

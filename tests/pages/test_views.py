@@ -173,8 +173,13 @@ def test_path_without_trailing_slash_redirects_to_the_page(client, article):
     assert response["Location"] == "/treatments/ketamine-for-ptsd/"
 
 
+# The page with its reviewer, FAQs, references, sub-pages, breadcrumbs, navigation, and the
+# footer's location.
+PAGE_DETAIL_QUERIES = 7
+
+
 def test_page_detail_query_count_is_fixed_with_1_faq(client, article, django_assert_num_queries):
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(PAGE_DETAIL_QUERIES):
         response = client.get(article.path)
 
     assert response.status_code == 200
@@ -185,7 +190,7 @@ def test_page_detail_query_count_is_fixed_with_5_faqs(client, article, django_as
         make_faq(article, question=f"Question {number}?")
         make_reference(article, citation=f"Citation {number}")
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(PAGE_DETAIL_QUERIES):
         response = client.get(article.path)
 
     assert text_of(response).count('<details class="page-faq">') == 5
