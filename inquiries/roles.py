@@ -1,5 +1,5 @@
 """The two staff roles, as groups. Migration 0007 creates them with their permissions;
-the post_migrate hook here gives "Content editors" the permissions of pages models that
+the post_migrate hook here gives "Content editors" the permissions of content models that
 were added after that migration ran.
 """
 
@@ -13,7 +13,7 @@ EXPORT_PERMISSION = "inquiries.export_inquiry"
 # Editing reply templates is granted to people one by one (intake staff may use them).
 MANAGE_TEMPLATES_PERMISSION = "inquiries.manage_replytemplate"
 # Content editors hold every permission of every model in these apps.
-CONTENT_EDITOR_APPS = ["pages"]
+CONTENT_EDITOR_APPS = ["pages", "images", "clinicfacts"]
 
 
 def sync_content_editors(sender, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs):

@@ -102,9 +102,12 @@ def _create_roles(roles):
     intake.permissions.add(
         Permission.objects.get(content_type__app_label="inquiries", codename="view_replytemplate")
     )
+    from inquiries.roles import CONTENT_EDITOR_APPS
+
+    # The migration's apps, and the content apps added since (granted after migrate).
     editors, _ = Group.objects.get_or_create(name=roles.CONTENT_EDITORS)
     editors.permissions.add(
-        *Permission.objects.filter(content_type__app_label__in=roles.CONTENT_EDITOR_APPS)
+        *Permission.objects.filter(content_type__app_label__in=CONTENT_EDITOR_APPS)
     )
 
 

@@ -90,10 +90,19 @@ def test_roles_carry_the_intended_permissions(db):
         "view_inquiryevent",
         "view_replytemplate",
     }
-    assert {p.content_type.app_label for p in editors} == {"pages"}
-    assert {"add_page", "change_page", "delete_page", "add_faq", "add_reference"} <= {
-        p.codename for p in editors
-    }
+    assert {p.content_type.app_label for p in editors} == {"pages", "images", "clinicfacts"}
+    assert {
+        "add_page",
+        "change_page",
+        "delete_page",
+        "add_faq",
+        "add_reference",
+        "view_pagerevision",
+        "add_image",
+        "change_clinician",
+        "change_location",
+        "add_openinghours",
+    } <= {p.codename for p in editors}
 
 
 def test_intake_staff_cannot_delete_or_export_without_the_grant(client, db):
