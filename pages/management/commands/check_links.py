@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from pages.linkcheck import find_broken_links, is_internal, moved_to, published_links
+from pages.models import Page
 
 
 def seconds(value):
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         self.show_moved(links)
         if broken:
             self.show_table(broken)
-        pages = len({link.page.pk for link in links})
+        pages = Page.objects.published().count()
         checked = "" if external else " (external links not checked)"
         summary = (
             f"{len(links)} links on {pages} published pages, {external_count} external "
