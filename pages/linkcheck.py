@@ -106,8 +106,10 @@ def check_internal(link):
     """Why an internal link is broken, or None when it works."""
     parts = urlsplit(urljoin(link.page.path, link.url))
     path, fragment = unquote(parts.path) or "/", parts.fragment
-    if path == link.page.path and not urlsplit(link.url).path:
-        return None if _has_id(link.page.body_html, fragment) else f"no #{fragment} on this page"
+    if path == link.page.path and not urlsplit(link.url).path:  # "#costs" or "?tab=1"
+        if not fragment or _has_id(link.page.body_html, fragment):
+            return None
+        return f"no #{fragment} on this page"
     if path.startswith((settings.STATIC_URL, settings.MEDIA_URL)):
         return None if _file_exists(path) else "no such file"
     resolved = _resolve(path)

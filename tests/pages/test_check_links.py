@@ -41,6 +41,7 @@ def test_working_links_and_redirects_are_not_broken(db, target, settings):
     moved.save()
     body = (
         "[ok](/target/) [costs](/target/#costs) [here](#what-is-it) [form](/get-in-touch/) "
+        "[query](?print=1) "
         "[slashless](/target) [home](/) [old](/old-name/) [mail](mailto:a@example.com) "
         f"[call](tel:+15550100) [absolute]({settings.SITE_URL}/target/)\n\n## What is it\n"
     )
