@@ -195,6 +195,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Educational pages: the reading grade (Flesch-Kincaid) a page should not exceed; pages
 # above it are flagged in the admin, never blocked.
 PAGES_READING_GRADE_TARGET = env_int("PAGES_READING_GRADE_TARGET", 8)
+# check_links requests external addresses (HEAD); off in tests, which have no network.
+PAGES_CHECK_EXTERNAL_LINKS = env_bool("PAGES_CHECK_EXTERNAL_LINKS", True)
 CLINIC_BOOKING_URL = env_str("CLINIC_BOOKING_URL", SITE_URL + "/get-in-touch/")
 
 # Security. Production defaults are strict; each can be relaxed from the environment

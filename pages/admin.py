@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 
-from pages.models import FAQ, REVIEW_INTERVAL, Page, PageRedirect, Reference
+from pages import admin_review
+from pages.admin_review import ReadingLevelFilter, ReviewFilter
+from pages.models import FAQ, Page, PageRedirect, Reference
 
 
 class FAQInline(admin.StackedInline):
@@ -21,36 +22,27 @@ class ReferenceInline(admin.TabularInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class ReviewFilter(admin.SimpleListFilter):
-    title = "medical review"
-    parameter_name = "review"
-
-    def lookups(self, request, model_admin):
-        return [("overdue", "Review overdue (12+ months)"), ("current", "Reviewed this year")]
-
-    def queryset(self, request, queryset):
-        cutoff = timezone.localdate() - REVIEW_INTERVAL
-        overdue = Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=cutoff)
-        if self.value() == "overdue":
-            return queryset.filter(overdue)
-        if self.value() == "current":
-            return queryset.exclude(overdue)
-        return queryset
-
-
 @admin.register(Page)
 class PageAdmin(admin.ModelAdmin):
-    list_display = ("title", "path", "status_label", "updated_at", "review_label", "open_link")
-    list_filter = ("status", ReviewFilter, "show_in_navigation")
+    list_display = (
+        "title",
+        "path",
+        "status_label",
+        "updated_at",
+        "review_label",
+        "reading_label",
+        "open_link",
+    )
+    list_filter = ("status", ReviewFilter, ReadingLevelFilter, "show_in_navigation")
     search_fields = ("title",)
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("path", "updated_at", "open_link")
+    readonly_fields = ("path", "updated_at", "open_link", "reading_level")
     autocomplete_fields = ("parent",)
     list_select_related = ("reviewer",)
     inlines = [FAQInline, ReferenceInline]
     actions = ["publish_now", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "parent", "path", "summary", "body"]}),
+        (None, {"fields": ["title", "slug", "parent", "path", "summary", "body", "reading_level"]}),
         ("Publishing", {"fields": ["status", "publish_at", "open_link", "updated_at"]}),
         ("Medical review", {"fields": ["reviewer", "last_reviewed", "next_review"]}),
         ("Sharing", {"fields": ["social_image"]}),
@@ -66,12 +58,17 @@ class PageAdmin(admin.ModelAdmin):
             return f"Scheduled for {timezone.localtime(page.publish_at):%b %d, %Y %H:%M}"
         return page.get_status_display()
 
-    @admin.display(description="last reviewed", ordering="last_reviewed")
+    @admin.display(description="next review", ordering="next_review")
     def review_label(self, page):
-        reviewed = f"{page.last_reviewed:%b %d, %Y}" if page.last_reviewed else "never"
-        if page.review_overdue:
-            return format_html("{} <strong>⚠ review overdue</strong>", reviewed)
-        return reviewed
+        return admin_review.next_review_label(page)
+
+    @admin.display(description="reading grade", ordering="reading_grade")
+    def reading_label(self, page):
+        return admin_review.reading_grade_label(page)
+
+    @admin.display(description="reading level")
+    def reading_level(self, page):
+        return admin_review.reading_summary(page)
 
     @admin.display(description="on the site")
     def open_link(self, page):

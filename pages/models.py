@@ -8,6 +8,7 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models, transaction
 from django.utils import timezone
 
+from pages.readability import above_target, grade_body, reading_target
 from pages.rendering import CTA_MARKER, has_marker, render_body, render_markdown
 
 # First path segments that belong to fixed URLs, so no top-level page may use them.
@@ -35,6 +36,8 @@ def reserved_slugs():
 
 
 REVIEW_INTERVAL = timedelta(days=365)
+# Reviewers are reminded of pages due within this window (and of overdue ones).
+REVIEW_DUE_SOON = timedelta(days=30)
 
 validate_page_slug = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z",
@@ -58,6 +61,29 @@ class PageQuerySet(models.QuerySet):
         return (
             self.published().filter(show_in_navigation=True).order_by("navigation_order", "title")
         )
+
+    def never_reviewed(self):
+        return self.filter(last_reviewed__isnull=True)
+
+    def review_overdue(self):
+        """Reviewed once, and the next review date has passed."""
+        return self.filter(last_reviewed__isnull=False, next_review__lt=timezone.localdate())
+
+    def review_due_soon(self):
+        today = timezone.localdate()
+        return self.filter(
+            last_reviewed__isnull=False, next_review__range=(today, today + REVIEW_DUE_SOON)
+        )
+
+    def review_up_to_date(self):
+        return self.filter(
+            last_reviewed__isnull=False,
+            next_review__gt=timezone.localdate() + REVIEW_DUE_SOON,
+        )
+
+    def needing_review(self):
+        """Never reviewed, overdue or due within REVIEW_DUE_SOON: what reminders list."""
+        return self.never_reviewed() | self.review_overdue() | self.review_due_soon()
 
 
 class Page(models.Model):
@@ -199,9 +225,12 @@ class Page(models.Model):
     def save(self, *args, **kwargs):
         old_path = self._stored_value("path")
         self.path = self.build_path()
+        self._schedule_next_review()
         if self._content_changed():
             self.updated_at = timezone.now()
         self.body_html, self.toc_html = render_body(self.body, self.path)
+        # A few milliseconds even for the longest page, so graded on every save.
+        self.reading_grade, self.smog_grade = grade_body(self.body)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {
@@ -210,6 +239,9 @@ class Page(models.Model):
                 "body_html",
                 "toc_html",
                 "updated_at",
+                "next_review",
+                "reading_grade",
+                "smog_grade",
             }
         with transaction.atomic():
             super().save(*args, **kwargs)
@@ -245,10 +277,29 @@ class Page(models.Model):
         return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
 
     @property
+    def review_due(self):
+        """The next review date (a year after the last review until saved); None if never."""
+        if self.next_review:
+            return self.next_review
+        return self.last_reviewed + REVIEW_INTERVAL if self.last_reviewed else None
+
+    @property
     def review_overdue(self):
-        return self.last_reviewed is None or (
-            self.last_reviewed < timezone.localdate() - REVIEW_INTERVAL
-        )
+        return self.last_reviewed is None or self.review_due < timezone.localdate()
+
+    @property
+    def review_due_soon(self):
+        """Due within REVIEW_DUE_SOON and not yet overdue."""
+        today = timezone.localdate()
+        return not self.review_overdue and self.review_due <= today + REVIEW_DUE_SOON
+
+    @property
+    def reading_grade_target(self):
+        return reading_target()
+
+    @property
+    def reading_grade_above_target(self):
+        return above_target(self.reading_grade)
 
     @property
     def cta_in_body(self):
@@ -262,6 +313,19 @@ class Page(models.Model):
     def build_path(self):
         prefix = self.parent.path if self.parent_id else "/"
         return f"{prefix}{self.slug}/"
+
+    def _schedule_next_review(self):
+        """A year after the last review, unless the editor chose the date themselves.
+
+        Blank, or left as it was while the last review date changed: the editor didn't
+        choose, so it follows the review. A date changed in the same save is kept.
+        """
+        if self.last_reviewed is None:
+            return
+        review_moved = self._stored_value("last_reviewed") != self.last_reviewed
+        date_untouched = self._stored_value("next_review") == self.next_review
+        if self.next_review is None or (review_moved and date_untouched):
+            self.next_review = self.last_reviewed + REVIEW_INTERVAL
 
     def _remember_stored(self):
         """What the row holds now: later saves compare against it."""
@@ -433,3 +497,25 @@ class PageRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_path} → {self.page.path}"
+
+
+class ReviewReminder(models.Model):
+    """A review reminder emailed to a clinician: at most one a day, so cron may rerun."""
+
+    clinician = models.ForeignKey(
+        "clinicfacts.Clinician", on_delete=models.CASCADE, related_name="review_reminders"
+    )
+    sent_on = models.DateField(help_text="The clinic's local date of the email.")
+    page_count = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinician", "sent_on"], name="one_review_reminder_a_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.clinician} · {self.sent_on} · {self.page_count} page(s)"

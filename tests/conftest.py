@@ -21,6 +21,8 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # No test reaches the internet: check_links tests external links on a local server.
+    settings.PAGES_CHECK_EXTERNAL_LINKS = False
 
 
 @pytest.fixture(autouse=True)

@@ -156,11 +156,3 @@ def test_publish_and_unpublish_verbs(db):
 
     page.unpublish()
     assert not Page.objects.published().filter(pk=page.pk).exists()
-
-
-def test_review_is_overdue_after_twelve_months(db):
-    today = timezone.localdate()
-
-    assert make_page(slug="a", last_reviewed=today - timedelta(days=366)).review_overdue
-    assert not make_page(slug="b", last_reviewed=today - timedelta(days=30)).review_overdue
-    assert make_page(slug="c", last_reviewed=None).review_overdue
