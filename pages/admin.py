@@ -4,7 +4,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 
-from pages.models import FAQ, REVIEW_INTERVAL, Page, PageRedirect, Reference
+from pages.models import FAQ, REVIEW_INTERVAL, Page, PageRedirect, PageRevision, Reference
+from pages.revision_admin import PageRevisionsMixin
+from pages.revisions import record_revision
 
 
 class FAQInline(admin.StackedInline):
@@ -39,7 +41,7 @@ class ReviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(PageRevisionsMixin, admin.ModelAdmin):
     list_display = ("title", "path", "status_label", "updated_at", "review_label", "open_link")
     list_filter = ("status", ReviewFilter, "show_in_navigation")
     search_fields = ("title",)
@@ -84,12 +86,14 @@ class PageAdmin(admin.ModelAdmin):
     def publish_now(self, request, queryset):
         for page in queryset:
             page.publish()
+            record_revision(page, request.user, PageRevision.Kind.PUBLISHED)
         self.message_user(request, f"{len(queryset)} page(s) published.")
 
     @admin.action(description="Unpublish the selected pages (back to draft)")
     def unpublish(self, request, queryset):
         for page in queryset:
             page.unpublish()
+            record_revision(page, request.user)
         self.message_user(request, f"{len(queryset)} page(s) moved back to draft.")
 
 
