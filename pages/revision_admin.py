@@ -23,7 +23,9 @@ from pages.rendering import cta_url, render_body, render_markdown
 from pages.structured_data import page_json_ld
 
 DRAFT_BUTTON = "_save_draft"
+SAME_AS_LIVE = "same as live"
 HISTORY_LIMIT = 100
+NO_USER = "not recorded (a command, an import, or before revisions were kept)"
 
 
 def _when(revision):
@@ -32,7 +34,7 @@ def _when(revision):
 
 def _who(revision):
     user = revision.created_by
-    return (user.get_full_name() or user.get_username()) if user else "a command or import"
+    return (user.get_full_name() or user.get_username()) if user else NO_USER
 
 
 def describe(revision):
@@ -87,6 +89,8 @@ class PageRevisionsMixin:
         obj._saving_draft = bool(
             change and DRAFT_BUTTON in request.POST and self._is_published(obj)
         )
+        if change:
+            revisions.keep_baseline(obj.pk)
         if not obj._saving_draft:
             super().save_model(request, obj, form, change)
 
@@ -95,7 +99,12 @@ class PageRevisionsMixin:
         if getattr(page, "_saving_draft", False):
             rows = {formset.model: _submitted_rows(formset) for formset in formsets}
             content = revisions.snapshot(page, faqs=rows.get(FAQ), references=rows.get(Reference))
-            revisions.record_revision(page, request.user, PageRevision.Kind.DRAFT, content=content)
+            if content == revisions.snapshot(Page.objects.get(pk=page.pk)):
+                page._saving_draft = SAME_AS_LIVE
+            else:
+                revisions.record_revision(
+                    page, request.user, PageRevision.Kind.DRAFT, content=content
+                )
             return
         super().save_related(request, form, formsets, change)
         revisions.record_revision(page, request.user)
@@ -107,12 +116,20 @@ class PageRevisionsMixin:
         return super().construct_change_message(request, form, formsets, add)
 
     def response_change(self, request, obj):
-        if getattr(obj, "_saving_draft", False):
+        outcome = getattr(obj, "_saving_draft", False)
+        if outcome == SAME_AS_LIVE:
+            self.message_user(
+                request,
+                "Nothing to save as a draft: the form matches the live page.",
+                messages.INFO,
+            )
+        elif outcome:
             self.message_user(
                 request,
                 "Draft saved. The live page stays as it is until you publish the draft.",
                 messages.SUCCESS,
             )
+        if outcome:
             return HttpResponseRedirect(self._page_url("change", obj))
         return super().response_change(request, obj)
 

@@ -7,7 +7,7 @@ foreign keys as ids, dates as ISO strings) plus "faqs" and "references" as lists
 
 import difflib
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,9 +23,14 @@ DELETED_PAGE = "This page has been deleted; its revisions went with it."
 
 
 def _jsonable(value):
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        # The admin's widgets keep seconds: a resave must not look like a change.
+        return value.astimezone(UTC).replace(microsecond=0).isoformat()
+    if isinstance(value, date):
         return value.isoformat()
-    return value
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)  # a Decimal or UUID a later content field may bring
 
 
 def _row_content(rows, fields):
@@ -60,6 +65,15 @@ def record_revision(page, user, kind=PageRevision.Kind.SAVED, *, content=None, r
     return PageRevision.objects.create(
         page=page, kind=kind, content=content, created_by=user, restored_from=restored_from
     )
+
+
+def keep_baseline(page_id):
+    """A page last saved before revisions were kept gets its stored content as a first
+    revision (dated when it last changed, by nobody known), so its first edit can be undone."""
+    if PageRevision.objects.filter(page_id=page_id).exists():
+        return
+    stored = Page.objects.get(pk=page_id)
+    PageRevision.objects.create(page=stored, content=snapshot(stored), created_at=stored.updated_at)
 
 
 def pending_draft(page):

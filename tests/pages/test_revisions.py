@@ -3,11 +3,15 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from pages.models import Page, PageRevision
 from pages.revisions import apply_revision, diff, record_revision, snapshot
 from tests.pages.factories import make_faq, make_page, make_reference
 from tests.pages.test_admin import page_form_data
+
+# Form fields drop trailing whitespace, so a resave of this body changes nothing.
+AS_THE_FORM_KEEPS_IT = "Intro.\n\n## Evidence\n\nText."
 
 
 def change_url(page):
@@ -32,6 +36,9 @@ def form_data_for(page, **fields):
         body=page.body,
         status=page.status,
         reviewer=str(page.reviewer_id or ""),
+        publish_at_0=timezone.localtime(page.publish_at).strftime("%Y-%m-%d"),
+        publish_at_1=timezone.localtime(page.publish_at).strftime("%H:%M:%S"),
+        last_reviewed=str(page.last_reviewed or ""),
     )
     faqs = list(page.faqs.all())
     data["faqs-TOTAL_FORMS"] = data["faqs-INITIAL_FORMS"] = str(len(faqs))
@@ -66,7 +73,9 @@ def test_every_admin_save_records_who_when_and_the_faqs(admin_client, admin_user
     edit_in_admin(admin_client, page, title="Ketamine and PTSD")
     edit_in_admin(admin_client, page, **{"faqs-0-question": "How safe is it?"})
 
-    latest, first = PageRevision.objects.filter(page=page)
+    latest, first, baseline = PageRevision.objects.filter(page=page)
+    # The content from before revisions were kept comes first, so the first edit can be undone.
+    assert (baseline.created_by, baseline.content["title"]) == (None, "Ketamine for PTSD")
     assert (first.kind, first.created_by, first.content["title"]) == (
         "saved",
         admin_user,
@@ -78,7 +87,7 @@ def test_every_admin_save_records_who_when_and_the_faqs(admin_client, admin_user
 
 
 def test_a_resave_with_no_change_keeps_no_duplicate(admin_client, db):
-    page = make_page()
+    page = make_page(body=AS_THE_FORM_KEEPS_IT)
 
     edit_in_admin(admin_client, page)
     edit_in_admin(admin_client, page)
@@ -87,7 +96,7 @@ def test_a_resave_with_no_change_keeps_no_duplicate(admin_client, db):
 
 
 def test_history_lists_revisions_with_who_and_what_changed(admin_client, db):
-    page = make_page(title="Old title")
+    page = make_page(title="Old title", body=AS_THE_FORM_KEEPS_IT)
     edit_in_admin(admin_client, page)
     edit_in_admin(admin_client, page, title="New title", body="New body.")
 
@@ -131,7 +140,7 @@ def test_diff_shows_changed_fields_only_and_escapes_html(db):
 
 
 def test_compare_view_shows_any_two_revisions_side_by_side(admin_client, db):
-    page = make_page(title="First")
+    page = make_page(title="First", body=AS_THE_FORM_KEEPS_IT)
     edit_in_admin(admin_client, page)
     edit_in_admin(admin_client, page, title="Second <b>bold</b>")
     newer, older = page.revisions.all()
@@ -294,6 +303,17 @@ def test_draft_of_a_published_page_stays_off_the_live_page_until_published(
     assert list(page.faqs.values_list("question", flat=True)) == ["Live question?"]
     assert page.revisions.first().kind == "published"
     assert "Unpublished draft" not in admin_client.get(change_url(page)).content.decode()
+
+
+def test_a_draft_identical_to_the_live_page_is_not_kept(admin_client, db):
+    page = make_page(body=AS_THE_FORM_KEEPS_IT)
+
+    response = admin_client.post(
+        change_url(page), form_data_for(page, _save_draft="1"), follow=True
+    )
+
+    assert "Nothing to save as a draft" in messages_of(response)[-1]
+    assert not page.revisions.filter(kind="draft").exists()
 
 
 def test_discarding_a_draft_leaves_the_live_page(admin_client, db):
