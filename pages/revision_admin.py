@@ -25,7 +25,8 @@ from pages.structured_data import page_json_ld
 DRAFT_BUTTON = "_save_draft"
 SAME_AS_LIVE = "same as live"
 HISTORY_LIMIT = 100
-NO_USER = "not recorded (a command, an import, or before revisions were kept)"
+# A command, an import, or the content from before revisions were kept.
+NO_USER = "no user recorded"
 
 
 def _when(revision):
@@ -40,7 +41,8 @@ def _who(revision):
 def describe(revision):
     """'the saved revision of Dec 04, 2026 18:30 by dana' for messages and headings."""
     kind = revision.get_kind_display().lower()
-    return f"the {kind} revision of {_when(revision)} by {_who(revision)}"
+    who = f"by {_who(revision)}" if revision.created_by else f"({NO_USER})"
+    return f"the {kind} revision of {_when(revision)} {who}"
 
 
 def _submitted_rows(formset):
