@@ -142,7 +142,11 @@ def missing_targets(content):
 
 def _rows_from(page, content, key):
     model, fields = ROWS[key]
-    rows = [model(page=page, **{name: row[name] for name in fields}) for row in content[key]]
+    # A field the revision predates takes its default.
+    rows = [
+        model(page=page, **{name: row[name] for name in fields if name in row})
+        for row in content[key]
+    ]
     for row in rows:
         row.full_clean(exclude=["page"])
     return rows

@@ -329,6 +329,24 @@ def test_discarding_a_draft_leaves_the_live_page(admin_client, db):
     assert page.title == "Live title"
 
 
+def test_view_only_staff_may_preview_a_draft_but_not_publish_it(
+    admin_client, client, django_user_model, db
+):
+    page = make_page(title="Live title", body=AS_THE_FORM_KEEPS_IT)
+    edit_in_admin(admin_client, page, title="Draft <script>x</script>", _save_draft="1")
+    viewer = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_page"))
+    client.force_login(viewer)
+
+    preview = client.get(reverse("admin:pages_page_draft_preview", args=[page.pk]))
+    publish = reverse("admin:pages_page_draft_publish", args=[page.pk])
+
+    assert "Draft &lt;script&gt;x&lt;/script&gt;" in preview.content.decode()
+    assert client.post(publish).status_code == 403
+    page.refresh_from_db()
+    assert page.title == "Live title"
+
+
 def test_an_unpublished_page_has_no_draft_button(admin_client, db):
     page = make_page(status=Page.Status.DRAFT)
 
