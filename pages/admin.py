@@ -5,7 +5,9 @@ from django.utils.html import format_html
 
 from pages import admin_review
 from pages.admin_review import ReadingLevelFilter, ReviewFilter
-from pages.models import FAQ, Page, PageRedirect, Reference
+from pages.models import FAQ, Page, PageRedirect, PageRevision, Reference
+from pages.revision_admin import PageRevisionsMixin
+from pages.revisions import record_revision
 
 
 class FAQInline(admin.StackedInline):
@@ -23,7 +25,7 @@ class ReferenceInline(admin.TabularInline):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(PageRevisionsMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "path",
@@ -81,12 +83,14 @@ class PageAdmin(admin.ModelAdmin):
     def publish_now(self, request, queryset):
         for page in queryset:
             page.publish()
+            record_revision(page, request.user, PageRevision.Kind.PUBLISHED)
         self.message_user(request, f"{len(queryset)} page(s) published.")
 
     @admin.action(description="Unpublish the selected pages (back to draft)")
     def unpublish(self, request, queryset):
         for page in queryset:
             page.unpublish()
+            record_revision(page, request.user)
         self.message_user(request, f"{len(queryset)} page(s) moved back to draft.")
 
 

@@ -5,6 +5,7 @@ from clinicfacts.demo_content import sync_clinic_facts
 from clinicfacts.models import Clinician
 from pages.demo_content import DEMO_PAGES, LAST_REVIEWED, REVIEWER_NAME
 from pages.models import FAQ, Page, Reference
+from pages.revisions import record_revision
 
 
 def _sync(obj, values):
@@ -75,6 +76,8 @@ class Command(BaseCommand):
                 )
                 if outcome == "unchanged" and (faqs_changed or references_changed):
                     outcome = "updated"
+                if outcome != "unchanged":
+                    record_revision(page, None)
                 counts[outcome] += 1
         self.stdout.write(
             self.style.SUCCESS(

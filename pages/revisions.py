@@ -1,0 +1,275 @@
+"""Page revisions: a snapshot of a page with its FAQs and references on every save, a
+readable diff of any two, and restoring one (which is itself a new revision).
+
+A revision's content is plain JSON: the page's editor-facing fields (Page.CONTENT_FIELDS,
+foreign keys as ids, dates as ISO strings) plus "faqs" and "references" as lists of dicts.
+"""
+
+import difflib
+import re
+from datetime import UTC, date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+from pages.models import FAQ, Page, PageRevision, Reference
+
+FAQ_FIELDS = ("question", "answer", "order")
+REFERENCE_FIELDS = ("citation", "url", "order")
+ROWS = {"faqs": (FAQ, FAQ_FIELDS), "references": (Reference, REFERENCE_FIELDS)}
+DELETED_PAGE = "This page has been deleted; its revisions went with it."
+
+
+def _jsonable(value):
+    if isinstance(value, datetime):
+        # The admin's widgets keep seconds: a resave must not look like a change.
+        return value.astimezone(UTC).replace(microsecond=0).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)  # a Decimal or UUID a later content field may bring
+
+
+def _row_content(rows, fields):
+    rows = sorted(rows, key=lambda row: (row.order, row.pk is None, row.pk or 0))
+    return [{name: getattr(row, name) for name in fields} for row in rows]
+
+
+def snapshot(page, *, faqs=None, references=None):
+    """The page as an editor sees it. faqs/references default to the stored rows; the
+    admin passes the submitted (unsaved) rows when it saves a draft."""
+    content = {name: _jsonable(getattr(page, name)) for name in Page.CONTENT_FIELDS}
+    content["faqs"] = _row_content(page.faqs.all() if faqs is None else faqs, FAQ_FIELDS)
+    content["references"] = _row_content(
+        page.references.all() if references is None else references, REFERENCE_FIELDS
+    )
+    return content
+
+
+def latest_applied(page):
+    """The newest revision that is (or was) the live content: anything but a draft."""
+    return page.revisions.exclude(kind=PageRevision.Kind.DRAFT).first()
+
+
+def record_revision(page, user, kind=PageRevision.Kind.SAVED, *, content=None, restored_from=None):
+    """Keep a revision of page. An ordinary save that changed nothing since the last
+    applied revision records nothing and returns that revision instead."""
+    content = snapshot(page) if content is None else content
+    if kind == PageRevision.Kind.SAVED:
+        last = latest_applied(page)
+        if last is not None and last.content == content:
+            return last
+    return PageRevision.objects.create(
+        page=page, kind=kind, content=content, created_by=user, restored_from=restored_from
+    )
+
+
+def keep_baseline(page_id):
+    """A page last saved before revisions were kept gets its stored content as a first
+    revision (dated when it last changed, by nobody known), so its first edit can be undone."""
+    if PageRevision.objects.filter(page_id=page_id).exists():
+        return
+    stored = Page.objects.get(pk=page_id)
+    PageRevision.objects.create(page=stored, content=snapshot(stored), created_at=stored.updated_at)
+
+
+def pending_draft(page):
+    """The newest draft saved after the last applied revision, or None.
+
+    Compared by id, not time: ids only grow, so "newer" can't be fooled by clock moves.
+    """
+    drafts = page.revisions.filter(kind=PageRevision.Kind.DRAFT).select_related("created_by")
+    last = latest_applied(page)
+    if last is not None:
+        drafts = drafts.filter(pk__gt=last.pk)
+    return drafts.order_by("-pk").first()
+
+
+def discard_pending_drafts(page):
+    """Delete every draft newer than the live content; returns how many went."""
+    last = latest_applied(page)
+    drafts = page.revisions.filter(kind=PageRevision.Kind.DRAFT)
+    if last is not None:
+        drafts = drafts.filter(pk__gt=last.pk)
+    return drafts.delete()[0]
+
+
+# Restoring ------------------------------------------------------------------------------
+
+
+def set_page_fields(page, content):
+    """Put a revision's field values on page (unsaved). A field the revision predates
+    keeps its current value; a social image deleted since is left out, as deleting an
+    image does to the live page."""
+    from images.models import Image
+
+    errors = {}
+    for name in Page.CONTENT_FIELDS:
+        if name not in content:
+            continue
+        field = Page._meta.get_field(name)
+        try:
+            setattr(page, field.attname, field.to_python(content[name]))
+        except ValidationError as error:
+            errors[field.name] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    if page.social_image_id and not Image.objects.filter(pk=page.social_image_id).exists():
+        page.social_image_id = None
+
+
+def missing_targets(content):
+    """Clear messages for a parent or reviewer the revision names that is gone since."""
+    from clinicfacts.models import Clinician
+
+    checks = [
+        ("parent_id", Page, "section (parent page)"),
+        ("reviewer_id", Clinician, "reviewer"),
+    ]
+    problems = []
+    for name, model, label in checks:
+        target = content.get(name)
+        if target is not None and not model.objects.filter(pk=target).exists():
+            problems.append(
+                f"The {label} this revision names has been deleted since. Edit the page "
+                f"instead, or restore a revision with a {label} that still exists."
+            )
+    return problems
+
+
+def _rows_from(page, content, key):
+    model, fields = ROWS[key]
+    # A field the revision predates takes its default.
+    rows = [
+        model(page=page, **{name: row[name] for name in fields if name in row})
+        for row in content[key]
+    ]
+    for row in rows:
+        row.full_clean(exclude=["page"])
+    return rows
+
+
+def _replace_rows(page, content, key):
+    model, fields = ROWS[key]
+    current = list(getattr(page, key).all())
+    if _row_content(current, fields) == content.get(key, []):
+        return
+    new_rows = _rows_from(page, content, key)
+    for row in current:
+        row.delete()
+    for row in new_rows:
+        row.save()
+
+
+def messages_of(error):
+    """A ValidationError as sentences, field names first ("Slug: ...")."""
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    sentences = []
+    for name, errors in error.message_dict.items():
+        label = "" if name == "__all__" else f"{name.replace('_', ' ').capitalize()}: "
+        sentences.extend(label + message for message in errors)
+    return sentences
+
+
+def apply_revision(revision, user, *, kind=PageRevision.Kind.RESTORED, status=None):
+    """Make revision the page's content, FAQs and references included, and record it as a
+    new revision. All or nothing: a ValidationError leaves everything as it was."""
+    with transaction.atomic():
+        page = Page.objects.select_for_update().filter(pk=revision.page_id).first()
+        if page is None:
+            raise ValidationError(DELETED_PAGE)
+        problems = missing_targets(revision.content)
+        if problems:
+            raise ValidationError(problems)
+        set_page_fields(page, revision.content)
+        if status is not None:
+            page.status = status
+        page.full_clean()
+        page.save()
+        for key in ROWS:
+            if key in revision.content:
+                _replace_rows(page, revision.content, key)
+        return record_revision(page, user, kind, restored_from=revision)
+
+
+# Diffs ----------------------------------------------------------------------------------
+
+TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def marked_diff(old, new):
+    """Word-level diff of two texts as escaped HTML: (old with <del>, new with <ins>)."""
+    old_tokens, new_tokens = TOKENS.findall(old), TOKENS.findall(new)
+    before, after = [], []
+    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        removed, added = "".join(old_tokens[i1:i2]), "".join(new_tokens[j1:j2])
+        if op == "equal":
+            before.append(escape(removed))
+            after.append(escape(added))
+            continue
+        if removed:
+            before.append(format_html("<del>{}</del>", removed))
+        if added:
+            after.append(format_html("<ins>{}</ins>", added))
+    # Every piece above is escaped.
+    return mark_safe("".join(before)), mark_safe("".join(after))  # noqa: S308
+
+
+def _rows_text(rows, fields):
+    shown = [name for name in fields if name != "order"]
+    return "\n\n".join("\n".join(str(row.get(name, "")) for name in shown) for row in rows)
+
+
+def _label(name):
+    if name in ROWS:
+        return "FAQs" if name == "faqs" else "References"
+    return Page._meta.get_field(name).verbose_name.capitalize()
+
+
+def display_value(name, value):
+    """A stored value as an editor reads it: names for ids, Yes/No, readable dates."""
+    if value is None or value == "":
+        return "(empty)"
+    if name in ROWS:
+        return _rows_text(value, ROWS[name][1]) or "(none)"
+    field = Page._meta.get_field(name)
+    if field.is_relation:
+        target = field.related_model.objects.filter(pk=value).first()
+        return str(target) if target else f"(deleted, id {value})"
+    if field.choices:
+        return dict(field.flatchoices).get(value, str(value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if name == "publish_at":
+        return datetime.fromisoformat(value).strftime("%b %d, %Y %H:%M %Z").strip()
+    return str(value)
+
+
+def changed_fields(older, newer):
+    names = [*Page.CONTENT_FIELDS, *ROWS]
+    return [name for name in names if older.get(name) != newer.get(name)]
+
+
+def summarize(older, newer):
+    """What changed, as "Title, Body, FAQs"; "First revision" when there is no older."""
+    if older is None:
+        return "First revision"
+    names = changed_fields(older, newer)
+    return ", ".join(_label(name) for name in names) if names else "No changes"
+
+
+def diff(older, newer):
+    """The fields that differ, each {label, before, after}: escaped HTML with the removed
+    words in <del> (before) and the added ones in <ins> (after), for a side-by-side view."""
+    changes = []
+    for name in changed_fields(older, newer):
+        before, after = marked_diff(
+            display_value(name, older.get(name)), display_value(name, newer.get(name))
+        )
+        changes.append({"label": _label(name), "before": before, "after": after})
+    return changes
