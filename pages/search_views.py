@@ -1,0 +1,26 @@
+"""/search/: GET only, cookie-free, and cached per query like the other public pages."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from pages.cache import cache_public_page
+from pages.search import MAX_QUERY_LENGTH, MAX_RESULTS, has_words, normalise_query, search_pages
+
+
+@require_safe
+@cache_public_page
+def search(request):
+    # Never logged: a query about one's health is health information.
+    query = normalise_query(request.GET.get("q", ""))
+    context = {"query": query, "max_length": MAX_QUERY_LENGTH}
+    if len(query) > MAX_QUERY_LENGTH:
+        # Refused before any database work; a 400 is never stored in the page cache.
+        return render(request, "pages/search.html", {**context, "too_long": True}, status=400)
+    results = search_pages(query) if has_words(query) else []
+    context.update(
+        results=results[:MAX_RESULTS],
+        more=len(results) > MAX_RESULTS,
+        max_results=MAX_RESULTS,
+        words=has_words(query),
+    )
+    return render(request, "pages/search.html", context)
