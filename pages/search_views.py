@@ -15,7 +15,8 @@ def search(request):
     context = {"query": query, "max_length": MAX_QUERY_LENGTH}
     if len(query) > MAX_QUERY_LENGTH:
         # Refused before any database work; a 400 is never stored in the page cache.
-        return render(request, "pages/search.html", {**context, "too_long": True}, status=400)
+        response = render(request, "pages/search.html", {**context, "too_long": True}, status=400)
+        return _without_referrer(response)
     results = search_pages(query) if has_words(query) else []
     context.update(
         results=results[:MAX_RESULTS],
@@ -23,4 +24,11 @@ def search(request):
         max_results=MAX_RESULTS,
         words=has_words(query),
     )
-    return render(request, "pages/search.html", context)
+    return _without_referrer(render(request, "pages/search.html", context))
+
+
+def _without_referrer(response):
+    # A link followed from here must not carry the query along: the inquiry form stores
+    # its Referer with the visitor's name and contact details.
+    response["Referrer-Policy"] = "no-referrer"
+    return response

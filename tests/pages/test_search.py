@@ -195,6 +195,11 @@ def test_a_search_logs_nothing_of_the_query(client, known_set, caplog):
     assert "xxxxxxxx" not in caplog.text
 
 
+def test_links_from_the_results_send_no_referrer_to_the_inquiry_form(client, known_set):
+    for query in ("esketamine", "x" * 300):
+        assert search(client, query)["Referrer-Policy"] == "no-referrer"
+
+
 def test_the_command_fills_missing_vectors(known_set):
     Page.objects.update(search_vector=None)
     assert search_pages("esketamine") == []
