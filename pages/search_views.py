@@ -17,12 +17,13 @@ def search(request):
         # Refused before any database work; a 400 is never stored in the page cache.
         response = render(request, "pages/search.html", {**context, "too_long": True}, status=400)
         return _without_referrer(response)
-    results = search_pages(query) if has_words(query) else []
+    words = has_words(query)  # only punctuation can't match: no need to ask the database
+    results = search_pages(query) if words else []
     context.update(
         results=results[:MAX_RESULTS],
         more=len(results) > MAX_RESULTS,
         max_results=MAX_RESULTS,
-        words=has_words(query),
+        words=words,
     )
     return _without_referrer(render(request, "pages/search.html", context))
 

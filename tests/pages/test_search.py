@@ -167,6 +167,15 @@ def test_each_query_has_its_own_cache_entry(client, known_set):
     assert first["ETag"] != other["ETag"]
 
 
+def test_search_entries_expire_within_ten_minutes(client, known_set, travel):
+    search(client, "nasal")
+    travel(11 * 60)
+    with CaptureQueriesContext(connection) as queries:
+        search(client, "nasal")
+
+    assert len(queries) > 0
+
+
 def titles_in(response):
     html = response.content.decode()
     return [page.title for page in Page.objects.all() if f">{page.title}</a></h2>" in html]
