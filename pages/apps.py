@@ -19,3 +19,19 @@ class PagesConfig(AppConfig):
             post_delete.connect(
                 content_changed, sender=model, dispatch_uid=f"pages-cache-delete-{model.__name__}"
             )
+        # The stored search vector covers the page's own text and its FAQs.
+        post_save.connect(page_saved, sender=Page, dispatch_uid="pages-search-page")
+        post_save.connect(faq_changed, sender=FAQ, dispatch_uid="pages-search-faq-save")
+        post_delete.connect(faq_changed, sender=FAQ, dispatch_uid="pages-search-faq-delete")
+
+
+def page_saved(instance, **kwargs):
+    from pages.search import update_search_vector
+
+    update_search_vector(instance.pk)
+
+
+def faq_changed(instance, **kwargs):
+    from pages.search import update_search_vector
+
+    update_search_vector(instance.page_id)

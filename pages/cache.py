@@ -48,6 +48,11 @@ MAX_TIMEOUT = 24 * 60 * 60
 PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
 # Old addresses move rarely; a day of browser caching keeps a later move-back workable.
 REDIRECT_CACHE_CONTROL = "public, max-age=86400"
+# Public pages whose content depends on a query parameter (every other page ignores its
+# query string): their entries are kept per value of that parameter.
+QUERY_KEYED_PAGES = {"/search/": "q"}
+# Searches are many and varied: their entries live briefly, so they can't crowd the cache.
+QUERY_KEYED_TIMEOUT = 10 * 60
 
 
 def _next_publish_timestamp():
@@ -141,6 +146,16 @@ def _release_fingerprint(rendering_settings):
     return fingerprint.hexdigest()
 
 
+def cache_identity(request):
+    """What a response is cached under: its path, or, for a page in QUERY_KEYED_PAGES,
+    its path and the parameter's value. The latter never starts with "/", so it can't
+    equal another request's path."""
+    parameter = QUERY_KEYED_PAGES.get(request.path)
+    if parameter is None:
+        return request.path
+    return f"{parameter}={request.GET.get(parameter, '')!r}@{request.path}"
+
+
 def entry_key(path):
     return f"pages:response:{release()}:{_digest(path)}"
 
@@ -218,14 +233,15 @@ def cache_public_page(view):
 _NOT_STORED = {"content-length", "set-cookie", "vary"}
 
 
-def find_fresh(path):
-    """(etag, headers, body) of the current cached response for path, or None.
+def find_fresh(path, identity=None):
+    """(etag, headers, body) of the current cached response for path (or identity, see
+    cache_identity), or None.
 
     One cache round trip: the generation, the next publish time and the page's entry
     together. It never touches the database (healthz and a database outage must not
     depend on it).
     """
-    key = entry_key(path)
+    key = entry_key(identity or path)
     try:
         values = cache.get_many([GENERATION_KEY, NEXT_PUBLISH_KEY, key])
     except Exception:
@@ -266,7 +282,8 @@ class PublicPageCacheMiddleware:
         ):
             return self.get_response(request)
 
-        hit = find_fresh(request.path)
+        # Logs name the path only, never the identity: a search query is health information.
+        hit = find_fresh(request.path, cache_identity(request))
         if hit is not None:
             return self._replay(request, *hit)
 
@@ -285,7 +302,8 @@ class PublicPageCacheMiddleware:
         except Exception:
             logger.warning("Page cache unavailable; not storing %s", request.path, exc_info=True)
             return response
-        etag = make_etag(generation, request.path)
+        identity = cache_identity(request)
+        etag = make_etag(generation, identity)
         response["ETag"] = etag
         response["Cache-Control"] = PUBLIC_CACHE_CONTROL
         headers = [
@@ -293,10 +311,16 @@ class PublicPageCacheMiddleware:
         ]
         entry = (generation, etag, headers, response.content)
         with contextlib.suppress(Exception):  # a full or unreachable cache only costs speed
-            cache.set(entry_key(request.path), entry, _timeout(next_publish))
+            cache.set(entry_key(identity), entry, self._timeout(request, next_publish))
         if _etag_matches(request, etag):
             return self._not_modified(etag, headers)
         return response
+
+    @staticmethod
+    def _timeout(request, next_publish):
+        if request.path in QUERY_KEYED_PAGES:
+            return min(QUERY_KEYED_TIMEOUT, _timeout(next_publish))
+        return _timeout(next_publish)
 
     def _replay(self, request, etag, headers, content):
         if _etag_matches(request, etag):

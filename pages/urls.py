@@ -5,7 +5,7 @@ from django.urls import path, re_path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from pages import views
+from pages import search_views, views
 from pages.models import reserved_slugs
 from pages.sitemaps import SITEMAPS
 
@@ -24,6 +24,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
+    path("search/", search_views.search, name="search"),
     # Must stay last: any nested lowercase slug path, e.g. treatments/ketamine-for-ptsd/.
     re_path(
         rf"^(?!(?:{_NOT_PAGES})/)(?P<path>(?:[a-z0-9]+(?:-[a-z0-9]+)*/)+)$",
