@@ -7,6 +7,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from images.rendering import social_image_meta
 from pages.cache import cache_public_page, is_signed_in
 from pages.models import Page, PageRedirect
 from pages.rendering import cta_url
@@ -70,8 +71,8 @@ def page_detail(request, path):
     page = (
         Page.objects.published()
         .filter(path=path)
-        .select_related("reviewer")
-        .prefetch_related("faqs", "references", _published_children())
+        .select_related("reviewer", "social_image")
+        .prefetch_related("faqs", "references", "social_image__renditions", _published_children())
         .first()
     )
     preview = False
@@ -106,6 +107,7 @@ def page_detail(request, path):
         "canonical_url": settings.SITE_URL + page.path,
         "cta_url": cta_url(page.path),
         "json_ld": page_json_ld(page, faqs),
+        "og_image": social_image_meta(page.social_image),
     }
     response = render(request, "pages/page_detail.html", context)
     if preview:
