@@ -28,6 +28,16 @@ class ImageAdmin(admin.ModelAdmin):
             return [(None, {"fields": ["title", "file"]}), self.fieldsets[1]]
         return self.fieldsets
 
+    def get_deleted_objects(self, objs, request):
+        """The delete page also names the pages that will show the image no more."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for image in objs:
+            deleted += [
+                f"Page “{page.title}” ({page.path}): stays, without this image"
+                for page in pages_using(image)
+            ]
+        return deleted, model_count, perms_needed, protected
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user

@@ -13,11 +13,11 @@ EXPORT_PERMISSION = "inquiries.export_inquiry"
 # Editing reply templates is granted to people one by one (intake staff may use them).
 MANAGE_TEMPLATES_PERMISSION = "inquiries.manage_replytemplate"
 # Content editors hold every permission of every model in these apps.
-CONTENT_EDITOR_APPS = ["pages"]
+CONTENT_EDITOR_APPS = ["pages", "images"]
 
 
 def sync_content_editors(sender, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs):
-    """post_migrate: grant permissions of pages models added since the roles migration.
+    """post_migrate: grant permissions of models (pages, images) added since the roles migration.
 
     `migrate` passes its app registry; `flush` (used by transactional tests) does not.
     """

@@ -132,3 +132,12 @@ def test_a_page_without_a_social_image_has_no_image_tags(client, db):
     html = client.get(page.path).content.decode()
 
     assert "og:image" not in html and "twitter:card" not in html
+
+
+def test_the_delete_page_names_the_pages_that_lose_the_image(image, admin_client):
+    make_page(body=f"Intro.\n\n{image.marker}")
+
+    response = admin_client.get(reverse("admin:images_image_delete", args=[image.pk]))
+
+    html = response.content.decode()
+    assert "Page “Ketamine for PTSD” (/ketamine-for-ptsd/): stays, without this image" in html

@@ -159,3 +159,14 @@ def test_editing_the_alt_text_keeps_the_file_and_its_renditions(admin_client):
     image.refresh_from_db()
     assert image.alt_text == "A quiet room with two armchairs."
     assert list(image.renditions.values_list("pk", flat=True)) == renditions
+
+
+def test_content_editors_may_upload_images(client, db):
+    from tests.inquiries.crm_factories import make_editor
+
+    client.force_login(make_editor())
+
+    response = upload(client, SimpleUploadedFile("room.jpg", picture_bytes()))
+
+    assert response.status_code == 302
+    assert Image.objects.get().uploaded_by.username == "editor"
