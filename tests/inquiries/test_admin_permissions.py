@@ -90,7 +90,7 @@ def test_roles_carry_the_intended_permissions(db):
         "view_inquiryevent",
         "view_replytemplate",
     }
-    assert {p.content_type.app_label for p in editors} == {"pages"}
+    assert {p.content_type.app_label for p in editors} == {"pages", "images"}
     assert {"add_page", "change_page", "delete_page", "add_faq", "add_reference"} <= {
         p.codename for p in editors
     }
