@@ -234,8 +234,8 @@ def image_marker_errors(text):
     from images.models import Image
 
     errors = [
-        f"“{line.strip()}” isn't an image marker we understand: write it as [[image:12]] "
-        "or [[image:12 | A caption]], with the number shown in the image library."
+        f"“{line.strip()}” isn't an image marker we understand: on a line of its own, write "
+        "[[image:12]] or [[image:12 | A caption]], with the number shown in the image library."
         for line in text.splitlines()
         if line.strip().startswith("[[image") and not image_marker(line)
     ]

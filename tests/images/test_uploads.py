@@ -170,3 +170,10 @@ def test_content_editors_may_upload_images(client, db):
 
     assert response.status_code == 302
     assert Image.objects.get().uploaded_by.username == "editor"
+
+
+def test_the_add_form_says_what_it_accepts(admin_client):
+    html = admin_client.get(ADD_URL).content.decode()
+
+    assert 'accept="image/jpeg,image/png,image/webp,image/gif"' in html
+    assert "at most 10 MB" in html and "Location and camera details are removed" in html
