@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -22,3 +23,6 @@ urlpatterns = [
     path("", include("clinicfacts.urls")),
     path("", include("pages.urls")),
 ]
+# Uploaded images in development (`make run`); in production the web server or an object
+# storage bucket serves MEDIA_URL (static() adds nothing when DEBUG is off).
+urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns

@@ -1,5 +1,23 @@
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from images.renditions import ensure_renditions
+from images.signals import image_changed
+
+ALT_TEXT_MISSING = (
+    "Describe what the image shows, for people who can't see it, or tick “decorative” "
+    "if it adds nothing to the text."
+)
+ALT_TEXT_AND_DECORATIVE = (
+    "A decorative image has no alt text: clear the alt text, or untick “decorative” if "
+    "the image does carry meaning."
+)
+
+
+def delete_file_after_commit(storage, name):
+    """Remove a stored file once the row that named it is gone for good (not on rollback)."""
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 class Image(models.Model):
@@ -36,8 +54,46 @@ class Image(models.Model):
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
 
+    # The file name the row holds, to notice a new upload (renditions are remade only then).
+    _stored_file_name = None
+
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        old_name = self._stored_file_name
+        file_changed = old_name != self.file.name
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if file_changed:
+                self.renditions.all().delete()
+                if old_name:
+                    delete_file_after_commit(self.file.storage, old_name)
+            ensure_renditions(self)
+            # Pages that show the image re-render only now that its renditions exist.
+            image_changed.send(sender=Image, image=self)
+        self._stored_file_name = self.file.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        image = super().from_db(db, field_names, values)
+        image._stored_file_name = dict(zip(field_names, values, strict=True)).get("file")
+        return image
+
+    @property
+    def marker(self):
+        """What an editor puts on its own line in a page body to show the image."""
+        return f"[[image:{self.pk}]]"
+
+    @property
+    def alt(self):
+        return "" if self.decorative else self.alt_text
+
+    def clean(self):
+        if self.decorative and self.alt_text.strip():
+            raise ValidationError({"decorative": ALT_TEXT_AND_DECORATIVE})
+        if not self.decorative and not self.alt_text.strip():
+            raise ValidationError({"alt_text": ALT_TEXT_MISSING})
 
 
 class Rendition(models.Model):

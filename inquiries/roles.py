@@ -17,7 +17,7 @@ CONTENT_EDITOR_APPS = ["pages", "images", "clinicfacts"]
 
 
 def sync_content_editors(sender, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs):
-    """post_migrate: grant permissions of pages models added since the roles migration.
+    """post_migrate: grant permissions of models (pages, images) added since the roles migration.
 
     `migrate` passes its app registry; `flush` (used by transactional tests) does not.
     """

@@ -7,7 +7,10 @@ class PagesConfig(AppConfig):
     verbose_name = "Educational pages"
 
     def ready(self):
+        from images.models import Image
+        from images.signals import image_changed
         from pages.cache import content_changed
+        from pages.image_usage import rerender_pages_using
         from pages.models import FAQ, Page, Reference
 
         # Any change to what a public page shows invalidates the whole-page cache,
@@ -23,6 +26,9 @@ class PagesConfig(AppConfig):
         post_save.connect(page_saved, sender=Page, dispatch_uid="pages-search-page")
         post_save.connect(faq_changed, sender=FAQ, dispatch_uid="pages-search-faq-save")
         post_delete.connect(faq_changed, sender=FAQ, dispatch_uid="pages-search-faq-delete")
+        # A page's stored HTML holds its images' markup: keep it current.
+        image_changed.connect(rerender_pages_using, dispatch_uid="pages-image-changed")
+        post_delete.connect(rerender_pages_using, sender=Image, dispatch_uid="pages-image-deleted")
 
 
 def page_saved(instance, **kwargs):

@@ -5,10 +5,22 @@ placeholder for the demo site; a real clinic replaces it with its own medical re
 """
 
 from datetime import date
+from pathlib import Path
 
 # The demo pages' reviewer: one of the demo clinicians (clinicfacts/demo_content.py).
 REVIEWER_NAME = "Dr. Dana Whitfield"
 LAST_REVIEWED = date(2026, 10, 1)
+
+# The demo illustration (made by scripts/make_demo_image.py, CC0): imported into the image
+# library once, found again by its title. Its id is known only then, so the PTSD body names
+# it by DEMO_IMAGE_MARKER and the loader puts the real marker in.
+DEMO_IMAGE = {
+    "title": "Calm morning (demo illustration)",
+    "path": Path(__file__).resolve().parent.parent / "images" / "demo_assets" / "calm-morning.jpg",
+    "alt_text": "An illustration of soft green hills under a pale morning sky with a low sun.",
+    "credit": "Made by this project with Pillow; CC0 1.0 (images/demo_assets/LICENSE.md).",
+}
+DEMO_IMAGE_MARKER = "[[image:calm-morning]]"
 
 FEDER_2014 = (
     "Feder A, Parides MK, Murrough JW, et al. Efficacy of intravenous ketamine for "
@@ -89,6 +101,8 @@ witnesses something deeply frightening or harmful: combat, an assault, abuse in 
 violence at home, a serious accident or a disaster. It is more common than many people \
 think: the VA's National Center for PTSD estimates that about 6 in every 100 people in the \
 United States will have PTSD at some point in their lives.
+
+[[image:calm-morning]]
 
 Trauma is thought to change how the brain handles fear and memory. Why one person develops \
 PTSD after an event and another does not is still an open question for researchers.
@@ -424,6 +438,7 @@ DEMO_PAGES = [
         "navigation_order": 10,
         "faqs": PTSD_FAQS,
         "references": PTSD_REFERENCES,
+        "social_image": DEMO_IMAGE["title"],
     },
     {
         "parent": "/treatments/",

@@ -9,7 +9,13 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from pages.readability import above_target, grade_body, reading_target
-from pages.rendering import CTA_MARKER, has_marker, render_body, render_markdown
+from pages.rendering import (
+    CTA_MARKER,
+    has_marker,
+    image_marker_errors,
+    render_body,
+    render_markdown,
+)
 
 # First path segments that belong to fixed URLs, so no top-level page may use them.
 RESERVED_SLUGS = frozenset(
@@ -356,6 +362,8 @@ class Page(models.Model):
             message = self._path_clash()
             if message:
                 errors["slug"] = message
+        if image_errors := image_marker_errors(self.body or ""):
+            errors["body"] = image_errors
         if errors:
             raise ValidationError(errors)
 

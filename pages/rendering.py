@@ -6,6 +6,7 @@ rel="noopener noreferrer" to links that leave the site and drops images from oth
 """
 
 import html
+import re
 from functools import cache
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urlsplit
@@ -20,6 +21,8 @@ from django.utils.html import format_html, format_html_join
 
 CTA_MARKER = "[[get-in-touch]]"
 CRISIS_MARKER = "[[crisis-lines]]"
+# [[image:12]] or [[image:12 | A caption]] on its own line places image 12 of the library.
+IMAGE_MARKER_RE = re.compile(r"\[\[image:\s*(\d{1,12})\s*(?:\|\s*(.*?)\s*)?\]\]")
 
 ALLOWED_TAGS = {
     "a",
@@ -216,16 +219,79 @@ def has_marker(text, marker):
     return any(line.strip() == marker for line in text.splitlines())
 
 
+def image_marker(line):
+    """(image id, caption) for an image marker line, else None."""
+    match = IMAGE_MARKER_RE.fullmatch(line.strip())
+    return (int(match[1]), match[2] or "") if match else None
+
+
+def image_ids_in(text):
+    return {marker[0] for line in text.splitlines() if (marker := image_marker(line))}
+
+
+def image_marker_errors(text):
+    """What is wrong with the body's image markers, in words for the editor."""
+    from images.models import Image
+
+    errors = [
+        f"“{line.strip()}” isn't an image marker we understand: on a line of its own, write "
+        "[[image:12]] or [[image:12 | A caption]], with the number shown in the image library."
+        for line in text.splitlines()
+        if line.strip().startswith("[[image") and not image_marker(line)
+    ]
+    ids = image_ids_in(text)
+    found = set(Image.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    errors += [
+        f"There is no image number {pk} in the image library. Check the number (each "
+        "image there shows its marker to copy), or upload the picture first."
+        for pk in sorted(ids - found)
+    ]
+    return errors
+
+
+def _figures(text):
+    """{line number: figure HTML} for the body's image markers, made from stored renditions.
+
+    An image above the body's first heading is probably on screen when the page opens, so
+    it loads at once; every later one loads lazily, as the reader scrolls to it.
+    """
+    markers, heading_seen = {}, False
+    for number, line in enumerate(text.splitlines()):
+        heading_seen = heading_seen or line.lstrip().startswith("#")
+        if marker := image_marker(line):
+            markers[number] = (*marker, "lazy" if heading_seen or markers else "eager")
+    if not markers:
+        return {}
+    from images.models import Image
+    from images.rendering import figure_html
+
+    ids = {pk for pk, _caption, _loading in markers.values()}
+    images = Image.objects.prefetch_related("renditions").in_bulk(ids)
+    # A deleted image leaves nothing behind (its marker line renders as nothing).
+    return {
+        number: figure_html(images[pk], caption=caption, loading=loading) if pk in images else ""
+        for number, (pk, caption, loading) in markers.items()
+    }
+
+
 def render_body(text, page_path):
-    """A page body to (body_html, toc_html); marker lines become the CTA or crisis box."""
+    """A page body to (body_html, toc_html); marker lines become the CTA or crisis box,
+    or an image's figure. The boxes and figures go in after sanitising: they are ours."""
     markers = {CTA_MARKER: _marker_token("cta"), CRISIS_MARKER: _marker_token("crisis")}
+    figures = _figures(text)
+    inserts = {}
     lines = []
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines()):
         token = markers.get(line.strip())
+        if number in figures:
+            token = _marker_token(f"image{number}")
+            inserts[token] = figures[number]
         lines.append(f"\n{token}\n" if token else line)
     md = _markdown()
     body_html = sanitise(md.convert("\n".join(lines)))
     for marker, token in markers.items():
         if token in body_html:
             body_html = body_html.replace(f"<p>{token}</p>", _box_html(marker, page_path))
+    for token, figure in inserts.items():
+        body_html = body_html.replace(f"<p>{token}</p>", figure)
     return body_html, _toc_list(md.toc_tokens)

@@ -8,6 +8,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from clinicfacts.structured_data import clinic_json_ld
+from images.rendering import social_image_meta
 from pages.cache import cache_public_page, is_signed_in
 from pages.models import Page, PageRedirect
 from pages.rendering import cta_url
@@ -72,8 +73,8 @@ def page_detail(request, path):
     page = (
         Page.objects.published()
         .filter(path=path)
-        .select_related("reviewer")
-        .prefetch_related("faqs", "references", _published_children())
+        .select_related("reviewer", "social_image")
+        .prefetch_related("faqs", "references", "social_image__renditions", _published_children())
         .first()
     )
     preview = False
@@ -108,6 +109,7 @@ def page_detail(request, path):
         "canonical_url": settings.SITE_URL + page.path,
         "cta_url": cta_url(page.path),
         "json_ld": page_json_ld(page, faqs),
+        "og_image": social_image_meta(page.social_image),
     }
     response = render(request, "pages/page_detail.html", context)
     if preview:

@@ -1,3 +1,6 @@
+import shutil
+import tempfile
+
 import pytest
 from django.conf import settings
 
@@ -23,6 +26,13 @@ def pytest_configure(config):
     }
     # No test reaches the internet: check_links tests external links on a local server.
     settings.PAGES_CHECK_EXTERNAL_LINKS = False
+    # Uploads and renditions (the demo image too) go to a throwaway folder, never media/.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="clinic-test-media-")
+
+
+def pytest_unconfigure(config):
+    if settings.configured and "clinic-test-media-" in str(settings.MEDIA_ROOT):
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@ import re
 
 from django.core.management import call_command
 
+from images.models import Image, Rendition
 from pages.models import FAQ, Page, PageRedirect, Reference
 
 
@@ -11,6 +12,8 @@ def snapshot():
         "faqs": FAQ.objects.count(),
         "references": Reference.objects.count(),
         "redirects": PageRedirect.objects.count(),
+        "images": list(Image.objects.values_list("pk", "file")),
+        "renditions": list(Rendition.objects.values_list("pk", "file")),
     }
 
 
@@ -68,3 +71,23 @@ def test_demo_content_has_a_team_a_location_and_a_clinician_reviewing_the_pages(
     assert article.reviewer.name == "Dr. Dana Whitfield"
     assert "Marcus Bell" in client.get("/our-team/").content.decode()
     assert "Saturday" in client.get("/locations/").content.decode()
+
+
+def test_the_ptsd_article_shows_the_demo_image_and_shares_it(client, db, settings):
+    settings.SITE_URL = "https://clinic.example"
+    call_command("load_demo_content", verbosity=0)
+
+    image = Image.objects.get()
+    assert image.credit.startswith("Made by this project") and "CC0" in image.credit
+    assert (image.width, image.height) == (1600, 900) and not image.decorative
+    page = Page.objects.get(path="/treatments/ketamine-for-ptsd/")
+    assert page.social_image == image
+    assert f"[[image:{image.pk}]]" in page.body and "calm-morning]]" not in page.body
+
+    html = client.get(page.path).content.decode()
+    body = html[html.index('<div class="page-body">') : html.index('<section class="page-faqs"')]
+    figure = re.search(r'<figure class="page-figure">.*?</figure>', body, re.S)[0]
+    assert f'alt="{image.alt_text}"' in figure and 'width="1600" height="900"' in figure
+    assert 'loading="lazy"' in figure  # below the first heading, so below the fold
+    assert body.index("What is PTSD?") < body.index("<figure") < body.index("Symptoms of PTSD")
+    assert '<meta property="og:image" content="https://clinic.example/media/' in html

@@ -1,9 +1,18 @@
+from django.core.files import File
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clinicfacts.demo_content import sync_clinic_facts
 from clinicfacts.models import Clinician
-from pages.demo_content import DEMO_PAGES, LAST_REVIEWED, REVIEWER_NAME
+from images.models import Image
+from images.uploads import cleaned_upload
+from pages.demo_content import (
+    DEMO_IMAGE,
+    DEMO_IMAGE_MARKER,
+    DEMO_PAGES,
+    LAST_REVIEWED,
+    REVIEWER_NAME,
+)
 from pages.models import FAQ, Page, Reference
 from pages.revisions import record_revision
 
@@ -19,7 +28,22 @@ def _sync(obj, values):
     return bool(changed)
 
 
-def _sync_page(spec, reviewer):
+def _sync_demo_image():
+    """The demo illustration in the image library, imported (and its renditions made) once."""
+    values = {"alt_text": DEMO_IMAGE["alt_text"], "credit": DEMO_IMAGE["credit"]}
+    image = Image.objects.filter(title=DEMO_IMAGE["title"]).first()
+    if image is not None:
+        _sync(image, values)
+        return image
+    image = Image(title=DEMO_IMAGE["title"], **values)
+    with DEMO_IMAGE["path"].open("rb") as original:
+        image.file = cleaned_upload(File(original, name=DEMO_IMAGE["path"].name))
+    image.full_clean()
+    image.save()
+    return image
+
+
+def _sync_page(spec, reviewer, demo_image):
     parent = Page.objects.get(path=spec["parent"]) if spec["parent"] else None
     values = {
         "parent": parent,
@@ -27,13 +51,15 @@ def _sync_page(spec, reviewer):
         "title": spec["title"],
         "navigation_title": spec.get("navigation_title", ""),
         "summary": spec["summary"],
-        "body": spec["body"],
+        "body": spec["body"].replace(DEMO_IMAGE_MARKER, demo_image.marker),
         "status": Page.Status.PUBLISHED,
         "show_in_navigation": spec["show_in_navigation"],
         "navigation_order": spec["navigation_order"],
         "reviewer": reviewer,
         "last_reviewed": LAST_REVIEWED,
     }
+    if "social_image" in spec:
+        values["social_image"] = demo_image
     path = (parent.path if parent else "/") + spec["slug"] + "/"
     page = Page.objects.filter(path=path).first()
     if page is None:
@@ -66,8 +92,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             sync_clinic_facts(_sync)
             reviewer = Clinician.objects.get(name=REVIEWER_NAME)
+            demo_image = _sync_demo_image()
             for spec in DEMO_PAGES:
-                page, outcome = _sync_page(spec, reviewer)
+                page, outcome = _sync_page(spec, reviewer, demo_image)
                 faqs_changed = _sync_rows(
                     page, FAQ, spec["faqs"], lambda q, a: {"question": q, "answer": a}
                 )
