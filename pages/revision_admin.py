@@ -6,11 +6,9 @@ PageRevisionsMixin goes before admin.ModelAdmin in PageAdmin's bases.
 
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models.functions import Length
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,8 +17,9 @@ from django.utils.cache import add_never_cache_headers
 
 from pages import revisions
 from pages.models import FAQ, Page, PageRevision, Reference
-from pages.rendering import cta_url, render_body, render_markdown
-from pages.structured_data import page_json_ld
+from pages.readability import grade_body
+from pages.rendering import render_body, render_markdown
+from pages.views import page_context
 
 DRAFT_BUTTON = "_save_draft"
 SAME_AS_LIVE = "same as live"
@@ -352,25 +351,21 @@ class PageRevisionsMixin:
 
 
 def _preview_context(page, content):
-    """The public page's context (as pages.views.page_detail builds it) for a draft."""
+    """The public page's context for a draft: the page as it will be once published."""
     revisions.set_page_fields(page, content)
     page.path = page.build_path()
     page.body_html, page.toc_html = render_body(page.body, page.path)
+    page.reading_grade, page.smog_grade = grade_body(page.body)
     faqs = [FAQ(page=page, **row) for row in content.get("faqs", [])]
     for faq in faqs:
         faq.answer_html = render_markdown(faq.answer)
-    ancestors = page.ancestor_paths()
-    return {
-        "page": page,
-        "preview": True,
-        "draft_preview": True,
-        "breadcrumbs": Page.objects.published().filter(path__in=ancestors).order_by(Length("path")),
-        "faqs": faqs,
-        "references": [Reference(page=page, **row) for row in content.get("references", [])],
-        "children": list(
+    context = page_context(
+        page,
+        faqs=faqs,
+        references=[Reference(page=page, **row) for row in content.get("references", [])],
+        children=list(
             Page.objects.published().filter(parent=page).order_by("navigation_order", "title")
         ),
-        "canonical_url": settings.SITE_URL + page.path,
-        "cta_url": cta_url(page.path),
-        "json_ld": page_json_ld(page, faqs),
-    }
+        preview=True,
+    )
+    return {**context, "draft_preview": True}

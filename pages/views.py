@@ -93,9 +93,23 @@ def page_detail(request, path):
             Page.objects.published().filter(parent=page).order_by("navigation_order", "title")
         )
 
+    context = page_context(
+        page,
+        faqs=list(page.faqs.all()),
+        references=list(page.references.all()),
+        children=page.published_children,
+        preview=preview,
+    )
+    response = render(request, "pages/page_detail.html", context)
+    if preview:
+        add_never_cache_headers(response)
+    return response
+
+
+def page_context(page, *, faqs, references, children, preview):
+    """What pages/page_detail.html shows: for the live page, a staff preview or a draft."""
     ancestors = page.ancestor_paths()
-    faqs = list(page.faqs.all())
-    context = {
+    return {
         "page": page,
         "preview": preview,
         "breadcrumbs": (
@@ -104,17 +118,13 @@ def page_detail(request, path):
             else []
         ),
         "faqs": faqs,
-        "references": list(page.references.all()),
-        "children": page.published_children,
+        "references": references,
+        "children": children,
         "canonical_url": settings.SITE_URL + page.path,
         "cta_url": cta_url(page.path),
         "json_ld": page_json_ld(page, faqs),
         "og_image": social_image_meta(page.social_image),
     }
-    response = render(request, "pages/page_detail.html", context)
-    if preview:
-        add_never_cache_headers(response)
-    return response
 
 
 @require_safe
