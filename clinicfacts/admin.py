@@ -11,6 +11,7 @@ class ClinicianAdmin(admin.ModelAdmin):
     list_editable = ("order",)
     list_filter = ("show_on_team_page",)
     search_fields = ("name", "credentials", "role")
+    autocomplete_fields = ("photo",)
     fields = ("name", "credentials", "role", "bio", "photo", "email", "show_on_team_page", "order")
 
     def get_queryset(self, request):

@@ -16,7 +16,11 @@ def locations_with_hours():
 @require_safe
 @cache_public_page
 def team(request):
-    clinicians = Clinician.objects.filter(show_on_team_page=True).select_related("photo")
+    clinicians = (
+        Clinician.objects.filter(show_on_team_page=True)
+        .select_related("photo")
+        .prefetch_related("photo__renditions")
+    )
     context = {
         "clinicians": clinicians,
         "canonical_url": settings.SITE_URL + request.path,

@@ -39,7 +39,7 @@ class PageAdmin(PageRevisionsMixin, admin.ModelAdmin):
     search_fields = ("title",)
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("path", "updated_at", "open_link", "reading_level")
-    autocomplete_fields = ("parent",)
+    autocomplete_fields = ("parent", "social_image")
     list_select_related = ("reviewer",)
     inlines = [FAQInline, ReferenceInline]
     actions = ["publish_now", "unpublish"]

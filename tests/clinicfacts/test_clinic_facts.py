@@ -208,3 +208,23 @@ def test_footer_shows_the_first_locations_address_or_the_settings_without_one(cl
     assert "22 Staff Street, Springfield, ST 00000" in html
     assert 'href="tel:+15550100199"' in html
     assert "1 Settings Road" not in html
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_team_page_shows_each_photo_with_its_renditions_in_a_fixed_number_of_queries(
+    client, db, settings, tmp_path, django_assert_num_queries, count
+):
+    from tests.images.conftest import make_image
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    for number in range(count):
+        make_clinician(name=f"Clinician {number}", photo=make_image(alt_text=f"Portrait {number}"))
+
+    # Clinicians with their photos, the photos' renditions, navigation, the footer's location.
+    with django_assert_num_queries(4):
+        html = client.get("/our-team/").content.decode()
+
+    for number in range(count):
+        assert f'alt="Portrait {number}"' in html
+    assert html.count('type="image/webp"') == count
+    assert 'width="800" height="480"' in html  # the fallback's size: the same shape
