@@ -6,6 +6,7 @@ count, and each heading, list item and table row counts as a sentence of its own
 """
 
 import re
+import warnings
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -91,10 +92,21 @@ def _rounded(value):
     return min(max(grade, Decimal("0.0")), MAX_GRADE)
 
 
+def _textstat():
+    # Imported on save only, like Markdown (it loads pyphen's dictionaries). textstat
+    # 0.7.4 imports pkg_resources, whose deprecation warnings would print on every
+    # command that saves a page; a later textstat needs NLTK data we can't download.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module="pkg_resources")
+        warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)
+        warnings.filterwarnings("ignore", "Deprecated call to `pkg_resources", DeprecationWarning)
+        import textstat
+    return textstat
+
+
 def reading_grades(text):
     """(Flesch-Kincaid grade, SMOG grade) of plain text; None where the text is too short."""
-    import textstat  # imported on save only, like Markdown (it loads pyphen's dictionaries)
-
+    textstat = _textstat()
     if textstat.lexicon_count(text) < MIN_WORDS:
         return None, None
     fk_grade = _rounded(textstat.flesch_kincaid_grade(text))
