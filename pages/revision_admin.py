@@ -22,6 +22,15 @@ from pages.rendering import render_body, render_markdown
 from pages.views import page_context
 
 DRAFT_BUTTON = "_save_draft"
+CONFIRM_INTRO = {
+    PageRevision.Kind.RESTORED: (
+        "What changes on the page if you go ahead (the live page on the left). Whether "
+        "and when the page is published, and its review dates, stay as they are now:"
+    ),
+    PageRevision.Kind.PUBLISHED: (
+        "What changes on the page if you go ahead (the live page on the left):"
+    ),
+}
 SAME_AS_LIVE = "same as live"
 HISTORY_LIMIT = 100
 # A command, an import, or the content from before revisions were kept.
@@ -213,7 +222,10 @@ class PageRevisionsMixin:
     def compare_view(self, request, page):
         ids = [request.GET.get("a", ""), request.GET.get("b", "")]
         chosen = []
-        if all(value.isdigit() for value in ids) and ids[0] != ids[1]:
+        # isdecimal() alone lets "²" through, which int() refuses; 18 digits fit a bigint.
+        if all(value.isascii() and value.isdecimal() and len(value) < 19 for value in ids) and (
+            ids[0] != ids[1]
+        ):
             chosen = list(page.revisions.filter(pk__in=ids).select_related("created_by"))
         if len(chosen) != 2:
             self.message_user(
@@ -305,9 +317,11 @@ class PageRevisionsMixin:
             "revision_confirm.html",
             title,
             revision=revision,
-            changes=revisions.diff(revisions.snapshot(page), revision.content),
+            changes=revisions.diff(
+                revisions.snapshot(page), revisions.content_to_apply(page, revision, kind)
+            ),
             button=button,
-            intro="What changes on the page if you go ahead (the live page on the left):",
+            intro=CONFIRM_INTRO[kind],
         )
 
     @_for_page("change")

@@ -99,6 +99,21 @@ def discard_pending_drafts(page):
 
 # Restoring ------------------------------------------------------------------------------
 
+# A restore brings back what the page said, not whether or when it is live or when it was
+# last medically reviewed: those keep their current values. Publishing a draft applies all.
+KEPT_ON_RESTORE = ("status", "publish_at", "reviewer", "last_reviewed", "next_review")
+
+
+def content_to_apply(page, revision, kind):
+    """The content the page will have once revision is applied as kind."""
+    if kind != PageRevision.Kind.RESTORED:
+        return revision.content
+    kept = {}
+    for name in KEPT_ON_RESTORE:
+        attname = Page._meta.get_field(name).attname
+        kept[attname] = _jsonable(getattr(page, attname))
+    return {**revision.content, **kept}
+
 
 def set_page_fields(page, content):
     """Put a revision's field values on page (unsaved). A field the revision predates
@@ -182,17 +197,18 @@ def apply_revision(revision, user, *, kind=PageRevision.Kind.RESTORED, status=No
         page = Page.objects.select_for_update().filter(pk=revision.page_id).first()
         if page is None:
             raise ValidationError(DELETED_PAGE)
-        problems = missing_targets(revision.content)
+        content = content_to_apply(page, revision, kind)
+        problems = missing_targets(content)
         if problems:
             raise ValidationError(problems)
-        set_page_fields(page, revision.content)
+        set_page_fields(page, content)
         if status is not None:
             page.status = status
         page.full_clean()
         page.save()
         for key in ROWS:
-            if key in revision.content:
-                _replace_rows(page, revision.content, key)
+            if key in content:
+                _replace_rows(page, content, key)
         return record_revision(page, user, kind, restored_from=revision)
 
 

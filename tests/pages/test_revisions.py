@@ -163,7 +163,8 @@ def test_compare_with_odd_ids_explains_instead_of_failing(admin_client, db):
     theirs = record_revision(other, None)
     url = reverse("admin:pages_page_revision_compare", args=[page.pk])
 
-    for query in ({"a": "x", "b": "1"}, {"a": theirs.pk, "b": page.revisions.get().pk}, {}):
+    odd = [{"a": "x", "b": "1"}, {"a": "²", "b": "1"}, {"a": "9" * 30, "b": "1"}, {}]
+    for query in [*odd, {"a": theirs.pk, "b": page.revisions.get().pk}]:
         response = admin_client.get(url, query, follow=True)
         assert "Choose two different revisions of this page" in messages_of(response)[-1]
 
@@ -217,21 +218,52 @@ def test_restore_refused_when_its_slug_is_taken_now_and_nothing_changes(admin_cl
     assert "already used by the page “Squatter”" in message
 
 
-def test_restore_refused_when_its_reviewer_was_deleted(admin_client, db):
+def test_restore_keeps_the_live_status_publish_time_and_review(admin_client, db):
+    from datetime import date
+
+    from clinicfacts.models import Clinician
+
+    first_reviewer = Clinician.objects.create(name="Dr. Gone")
+    page = make_page(title="Draft title", status=Page.Status.DRAFT, reviewer=first_reviewer)
+    first = record_revision(page, None)
+    edit_in_admin(admin_client, page, title="Live title", status="published")
+    page.refresh_from_db()
+    reviewer = Clinician.objects.create(name="Dr. Now")
+    page.reviewer, page.last_reviewed = reviewer, date(2026, 11, 2)
+    page.save()
+    first_reviewer.delete()
+    live = (page.status, page.publish_at, page.reviewer, page.last_reviewed, page.next_review)
+
+    confirm = admin_client.get(restore_url(page, first)).content.decode()
+    response = admin_client.post(restore_url(page, first), follow=True)
+
+    assert "its review dates, stay as they are now" in confirm
+    assert "Status" not in confirm
+    page.refresh_from_db()
+    assert page.title == "Draft title"
+    assert (page.status, page.publish_at, page.reviewer, page.last_reviewed, page.next_review) == (
+        live
+    )
+    assert page.is_live
+    assert "It is the page's content now" in messages_of(response)[-1]
+
+
+def test_publishing_a_draft_whose_reviewer_was_deleted_is_refused(admin_client, db):
     from clinicfacts.models import Clinician
 
     gone = Clinician.objects.create(name="Dr. Gone")
-    page = make_page(reviewer=gone)
-    old = record_revision(page, None)
+    page = make_page(title="Live title")
+    edit_in_admin(admin_client, page, title="Draft title", reviewer=str(gone.pk), _save_draft="1")
     page.reviewer = None
     page.save()
     gone.delete()
+    publish = reverse("admin:pages_page_draft_publish", args=[page.pk])
 
-    response = admin_client.post(restore_url(page, old), follow=True)
+    response = admin_client.post(publish, follow=True)
 
     assert "The reviewer this revision names has been deleted since" in messages_of(response)[-1]
     page.refresh_from_db()
-    assert page.reviewer is None
+    assert (page.title, page.reviewer) == ("Live title", None)
 
 
 def test_restore_of_a_deleted_page_says_so(admin_client, db):
