@@ -29,6 +29,10 @@ ALLOWED_FORMATS = {
 }
 # Kept through re-encoding: they change how the picture looks, and reveal nothing.
 KEPT_INFO = ("transparency", "icc_profile")
+# What Pillow calls a JPEG that carries a second picture (an iPhone HDR gain map, a phone's
+# or camera's Multi-Picture Object). It reports it as animated, but its first frame is the
+# photo itself: that frame is kept and stored as a plain JPEG.
+JPEG_WITH_EXTRA_PICTURES = "MPO"
 
 UNREADABLE = "This file isn't a picture we can read. Upload a JPEG, PNG, WebP or GIF."
 TOO_LARGE = "This file is {size:.1f} MB; the limit is 10 MB. Save a smaller copy and upload that."
@@ -88,6 +92,8 @@ def check_picture(upload):
     if looks_like_svg(upload, data[:1024]):
         raise ValidationError(SVG_REFUSED, code="svg")
     picture = _decode(data)
+    if picture.format == JPEG_WITH_EXTRA_PICTURES:
+        return picture
     if picture.format not in ALLOWED_FORMATS:
         raise ValidationError(WRONG_FORMAT.format(format=picture.format), code="format")
     if getattr(picture, "is_animated", False):
@@ -97,11 +103,12 @@ def check_picture(upload):
 
 def without_metadata(picture, original_name):
     """The picture re-encoded, upright, with no metadata, as an upload Django can store."""
-    extension, content_type, options = ALLOWED_FORMATS[picture.format]
-    upright = ImageOps.exif_transpose(picture)
+    file_format = "JPEG" if picture.format == JPEG_WITH_EXTRA_PICTURES else picture.format
+    extension, content_type, options = ALLOWED_FORMATS[file_format]
+    upright = ImageOps.exif_transpose(picture)  # a copy of the current (first) frame only
     upright.info = {key: picture.info[key] for key in KEPT_INFO if key in picture.info}
     buffer = io.BytesIO()
-    upright.save(buffer, format=picture.format, **options)
+    upright.save(buffer, format=file_format, **options)
     stem = slugify(PurePath(original_name or "").stem)[:60] or "image"
     return SimpleUploadedFile(f"{stem}.{extension}", buffer.getvalue(), content_type)
 

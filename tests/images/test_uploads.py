@@ -107,6 +107,31 @@ def test_an_animated_gif_is_refused(admin_client, media_root):
     assert_nothing_stored(media_root)
 
 
+def test_a_phone_photo_with_a_gain_map_is_stored_as_a_plain_jpeg(admin_client):
+    # An iPhone HDR photo or a camera's Multi-Picture Object: a JPEG carrying a second picture,
+    # which Pillow reports as format MPO, animated.
+    exif = PillowImage.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif.get_ifd(GPS_IFD).update({1: "N", 2: (40.0, 44.0, 54.0)})
+    photo, gain_map = PillowImage.new("RGB", (1000, 600), "teal"), PillowImage.new("L", (160, 120))
+    buffer = io.BytesIO()
+    photo.save(buffer, "MPO", save_all=True, append_images=[gain_map], exif=exif.tobytes())
+    with PillowImage.open(io.BytesIO(buffer.getvalue())) as sent:  # the test is real
+        assert (sent.format, sent.is_animated) == ("MPO", True) and sent.getexif()
+
+    response = upload(admin_client, SimpleUploadedFile("IMG_0001.JPG", buffer.getvalue()))
+
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert image.file.name.endswith(".jpg")
+    with image.file.open("rb") as stored:
+        saved = PillowImage.open(io.BytesIO(stored.read()))
+    assert (saved.format, getattr(saved, "n_frames", 1)) == ("JPEG", 1)
+    assert saved.size == (1000, 600) == (image.width, image.height)
+    assert not saved.getexif() and "exif" not in saved.info and "mp" not in saved.info
+    assert image.renditions.count() == 4
+
+
 def test_missing_alt_text_is_refused_unless_decorative(admin_client, media_root):
     response = upload(admin_client, SimpleUploadedFile("a.jpg", picture_bytes()), alt_text="")
 
