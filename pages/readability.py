@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 
 from django.conf import settings
 
-from pages.rendering import render_markdown
+from pages.rendering import ANY_MARKER, render_markdown
 
 # Too few words for any grade to mean something; such a body is "not graded".
 MIN_WORDS = 30
@@ -23,7 +23,7 @@ SMOG_MIN_SENTENCES = 10
 # The database column holds up to 999.9; one endless "sentence" must not break a save.
 MAX_GRADE = Decimal("99.9")
 
-MARKER_LINE = re.compile(r"^\s*\[\[[^\]\n]*\]\]\s*$", re.MULTILINE)
+MARKER_LINE = re.compile(rf"^\s*{ANY_MARKER}\s*$", re.MULTILINE)
 URL_WORD = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\S+", re.IGNORECASE)
 SENTENCE_END = (".", "!", "?")
 SKIPPED_SECTIONS = {"references", "sources", "bibliography", "further reading"}

@@ -19,6 +19,9 @@ from django.utils.html import format_html, format_html_join
 # python-markdown and nh3 are imported when a page is saved, not when a worker starts:
 # public requests never render Markdown, and workers stay smaller without them.
 
+# Any [[...]] marker (the boxes, an image with its caption): what search and the reading
+# grade leave out. Written so that Python's re and PostgreSQL's regular expressions agree.
+ANY_MARKER = r"\[\[[^]\n]*\]\]"
 CTA_MARKER = "[[get-in-touch]]"
 CRISIS_MARKER = "[[crisis-lines]]"
 # [[image:12]] or [[image:12 | A caption]] on its own line places image 12 of the library.

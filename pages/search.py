@@ -39,15 +39,17 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from pages.rendering import ANY_MARKER
+
 CONFIG = "english"
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 20
 # Characters no editor types, so they can only come from ts_headline.
 START, STOP = "\ue000", "\ue001"
-# Markdown that reads as noise in a snippet: [[markers]], link targets, #, *, `, [ and ]
-# (and the sentinels, should an editor ever type one). The same pattern works in Python's
-# re and in PostgreSQL's regular expressions.
-MARKDOWN_NOISE = r"\[\[[a-z-]+\]\]|\]\([^)]*\)|[][#*`\ue000\ue001]"
+# Markdown that reads as noise in a snippet: [[markers]] (an image's too), link targets,
+# #, *, `, [ and ] (and the sentinels, should an editor ever type one). The same pattern
+# works in Python's re and in PostgreSQL's regular expressions.
+MARKDOWN_NOISE = ANY_MARKER + r"|\]\([^)]*\)|[][#*`\ue000\ue001]"
 
 
 def normalise_query(raw):

@@ -243,3 +243,22 @@ def test_fallback_snippet_is_escaped_and_highlighted(db):
     assert (
         result.snippet == "…Risks &lt;script&gt;x&lt;/script&gt; <mark>ketamine</mark> &amp; more…"
     )
+
+
+def test_image_markers_are_neither_searched_nor_shown_in_snippets(db, settings, tmp_path):
+    from tests.images.conftest import make_image
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    image = make_image()
+    make_page(
+        title="Your first visit",
+        slug="first-visit",
+        summary="What happens.",
+        body=f"Arrive early.\n\n[[image:{image.pk} | A waiting room]]\n\nBring a friend along.",
+    )
+
+    assert search_pages("image") == []
+    for results in (search_pages("friend"), fallback_search(Page.objects.published(), "friend")):
+        (result,) = results
+        assert "friend" in result.snippet
+        assert "image" not in result.snippet and "waiting room" not in result.snippet
