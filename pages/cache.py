@@ -148,12 +148,16 @@ def _release_fingerprint(rendering_settings):
 
 def cache_identity(request):
     """What a response is cached under: its path, or, for a page in QUERY_KEYED_PAGES,
-    its path and the parameter's value. The latter never starts with "/", so it can't
+    its path and the parameter's normalised value. The latter never starts with "/", so it can't
     equal another request's path."""
+    from pages.search import normalise_query
+
     parameter = QUERY_KEYED_PAGES.get(request.path)
     if parameter is None:
         return request.path
-    return f"{parameter}={request.GET.get(parameter, '')!r}@{request.path}"
+    # As the view reads it, so "ptsd", "ptsd%20" and "ptsd%00" share one entry.
+    value = normalise_query(request.GET.get(parameter, ""))
+    return f"{parameter}={value!r}@{request.path}"
 
 
 def entry_key(path):

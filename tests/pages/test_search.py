@@ -167,6 +167,15 @@ def test_each_query_has_its_own_cache_entry(client, known_set):
     assert first["ETag"] != other["ETag"]
 
 
+def test_queries_that_read_the_same_share_one_cache_entry(client, known_set):
+    first = search(client, "nasal")
+    with CaptureQueriesContext(connection) as queries:
+        for same in ("nasal ", " nasal\x00", "nasal\t"):
+            assert search(client, same).content == first.content
+
+    assert len(queries) == 0
+
+
 def test_search_entries_expire_within_ten_minutes(client, known_set, travel):
     search(client, "nasal")
     travel(11 * 60)
