@@ -2,8 +2,13 @@
 
 Internal links are resolved against the URL conf and the pages table (no HTTP request);
 external ones get a HEAD request (GET when a server refuses HEAD), each address once.
+An external address, and every address it redirects to, is requested only when its host
+resolves to public addresses alone: an editor's link must not make the server probe its
+own network (cloud metadata, the database, the admin on localhost).
 """
 
+import ipaddress
+import socket
 import ssl
 import urllib.error
 import urllib.request
@@ -26,6 +31,8 @@ SKIPPED_SCHEMES = {"mailto", "tel"}
 # Servers that refuse HEAD (or robots) often answer these; a GET tells the truth.
 RETRY_WITH_GET = {403, 405, 501}
 EXTERNAL_WORKERS = 4
+PRIVATE_ADDRESS = "not checked: points to a private or local network address"
+PRIVATE_REDIRECT = "not checked: redirects to a private or local network address"
 
 
 @dataclass(frozen=True)
@@ -167,11 +174,46 @@ def _user_agent():
     return f"{settings.CLINIC_NAME} link checker (+{settings.SITE_URL}/)"
 
 
+def is_public_host(host):
+    """Whether every address host resolves to is on the public internet.
+
+    False for loopback, private, link-local (cloud metadata), shared, multicast and
+    reserved ranges. Raises socket.gaierror when host has no address. The setting
+    PAGES_LINK_CHECK_ALLOW_PRIVATE_HOSTS = True lifts this: for tests on 127.0.0.1 only.
+    """
+    if getattr(settings, "PAGES_LINK_CHECK_ALLOW_PRIVATE_HOSTS", False):
+        return True
+    ips = {ipaddress.ip_address(info[4][0]) for info in socket.getaddrinfo(host, None)}
+    return all(ip.is_global and not ip.is_multicast for ip in ips)  # is_global keeps 224/4
+
+
+class Refused(Exception):
+    """An address the checker will not request; the message says why."""
+
+
+class _PublicRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to an http(s) address on a public host."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        parts = _split(newurl)
+        if parts is None or parts.scheme not in {"http", "https"} or not parts.hostname:
+            reason = f"not checked: redirects to {newurl}, not a web address"
+        elif not is_public_host(parts.hostname):
+            reason = PRIVATE_REDIRECT
+        else:
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+        fp.close()
+        raise Refused(reason)
+
+
+_opener = urllib.request.build_opener(_PublicRedirects)
+
+
 def _request(url, method, timeout):
     request = urllib.request.Request(  # noqa: S310 (only http(s), checked by the caller)
         url, method=method, headers={"User-Agent": _user_agent()}
     )
-    with urllib.request.urlopen(request, timeout=timeout):  # noqa: S310
+    with _opener.open(request, timeout=timeout):
         return None  # the status line is enough: the body is never read
 
 
@@ -183,12 +225,18 @@ def check_external(url, timeout):
     if parts.scheme not in {"http", "https"}:
         return "not a web address (http or https)"
     try:
+        # urllib resolves the host again to connect: a name whose DNS answer changes in
+        # between (rebinding) is not caught, a link typed as an address always is.
+        if not is_public_host(parts.hostname):
+            return PRIVATE_ADDRESS
         try:
             return _request(url, "HEAD", timeout)
         except urllib.error.HTTPError as error:
             if error.code not in RETRY_WITH_GET:
                 raise
             return _request(url, "GET", timeout)
+    except Refused as error:
+        return str(error)
     except urllib.error.HTTPError as error:
         return f"HTTP {error.code}"
     except TimeoutError:

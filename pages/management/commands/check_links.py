@@ -21,8 +21,9 @@ class Command(BaseCommand):
     help = (
         "Check every link in published pages (bodies, FAQ answers, references) and list "
         "the broken ones. Internal links are resolved; external ones get a HEAD request "
-        "unless --internal-only or PAGES_CHECK_EXTERNAL_LINKS=false. Exits 1 when any "
-        "link is broken, so cron or CI can alert."
+        "unless --internal-only or PAGES_CHECK_EXTERNAL_LINKS=false, never to a private or "
+        "local network address (listed as broken). Exits 1 when any link is broken, so "
+        "cron or CI can alert."
     )
 
     def add_arguments(self, parser):
