@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from pages.cache import content_changed
 from pages.models import Page
-from pages.rendering import image_ids_in, render_body
+from pages.rendering import image_ids_in
 
 
 def _body_users(image_pk):
@@ -28,7 +28,7 @@ def rerender_pages_using(sender, instance=None, image=None, **kwargs):
     """Receiver for image_changed (image=) and the Image post_delete (instance=)."""
     image = image or instance
     for page in _body_users(image.pk):
-        body_html, toc_html = render_body(page.body, page.path)
+        page.render()
         # Only the stored HTML changes: no new revision, no new updated_at.
-        Page.objects.filter(pk=page.pk).update(body_html=body_html, toc_html=toc_html)
+        Page.objects.filter(pk=page.pk).update(body_html=page.body_html, toc_html=page.toc_html)
     content_changed()

@@ -234,9 +234,7 @@ class Page(models.Model):
         self._schedule_next_review()
         if self._content_changed():
             self.updated_at = timezone.now()
-        self.body_html, self.toc_html = render_body(self.body, self.path)
-        # A few milliseconds even for the longest page, so graded on every save.
-        self.reading_grade, self.smog_grade = grade_body(self.body)
+        self.render()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {
@@ -259,6 +257,14 @@ class Page(models.Model):
 
     def get_absolute_url(self):
         return self.path
+
+    def render(self):
+        """The body's stored HTML, table of contents and reading grades, from its Markdown.
+
+        A few milliseconds even for the longest page, so done on every save.
+        """
+        self.body_html, self.toc_html = render_body(self.body, self.path)
+        self.reading_grade, self.smog_grade = grade_body(self.body)
 
     def refresh_from_db(self, *args, **kwargs):
         super().refresh_from_db(*args, **kwargs)
@@ -362,7 +368,8 @@ class Page(models.Model):
             message = self._path_clash()
             if message:
                 errors["slug"] = message
-        if image_errors := image_marker_errors(self.body or ""):
+        stored_body = self._stored_value("body") or ""
+        if image_errors := image_marker_errors(self.body or "", stored_text=stored_body):
             errors["body"] = image_errors
         if errors:
             raise ValidationError(errors)

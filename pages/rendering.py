@@ -232,8 +232,10 @@ def image_ids_in(text):
     return {marker[0] for line in text.splitlines() if (marker := image_marker(line))}
 
 
-def image_marker_errors(text):
-    """What is wrong with the body's image markers, in words for the editor."""
+def image_marker_errors(text, *, stored_text=""):
+    """What is wrong with the body's image markers, in words for the editor. A marker the
+    stored body already had is let be: its image was deleted since and shows as nothing,
+    and that must not stop an unrelated edit of the page."""
     from images.models import Image
 
     errors = [
@@ -242,7 +244,7 @@ def image_marker_errors(text):
         for line in text.splitlines()
         if line.strip().startswith("[[image") and not image_marker(line)
     ]
-    ids = image_ids_in(text)
+    ids = image_ids_in(text) - image_ids_in(stored_text)
     found = set(Image.objects.filter(pk__in=ids).values_list("pk", flat=True))
     errors += [
         f"There is no image number {pk} in the image library. Check the number (each "

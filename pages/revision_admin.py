@@ -17,8 +17,7 @@ from django.utils.cache import add_never_cache_headers
 
 from pages import revisions
 from pages.models import FAQ, Page, PageRevision, Reference
-from pages.readability import grade_body
-from pages.rendering import render_body, render_markdown
+from pages.rendering import render_markdown
 from pages.views import page_context
 
 DRAFT_BUTTON = "_save_draft"
@@ -368,8 +367,7 @@ def _preview_context(page, content):
     """The public page's context for a draft: the page as it will be once published."""
     revisions.set_page_fields(page, content)
     page.path = page.build_path()
-    page.body_html, page.toc_html = render_body(page.body, page.path)
-    page.reading_grade, page.smog_grade = grade_body(page.body)
+    page.render()
     faqs = [FAQ(page=page, **row) for row in content.get("faqs", [])]
     for faq in faqs:
         faq.answer_html = render_markdown(faq.answer)

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -98,6 +100,24 @@ def test_deleting_an_image_removes_it_from_pages_and_unsets_the_social_image(ima
     assert "More." in html
     page.refresh_from_db()
     assert page.social_image is None
+
+
+def test_a_deleted_images_marker_does_not_block_the_next_edit_of_the_page(image, db):
+    page = make_page(body=f"Intro.\n\n{image.marker}\n\nMore.")
+    image.delete()
+    page = Page.objects.get(pk=page.pk)
+
+    page.title = "A new title"
+    page.full_clean()  # the old marker is let be; a new unknown one is still refused
+    page.save()
+
+    page.body += "\n\n[[image:999999]]"
+    with pytest.raises(ValidationError) as refused:
+        page.full_clean()
+    assert refused.value.message_dict["body"] == [
+        "There is no image number 999999 in the image library. Check the number (each image "
+        "there shows its marker to copy), or upload the picture first."
+    ]
 
 
 def test_the_image_admin_lists_the_pages_that_use_it(image, admin_client):

@@ -375,6 +375,7 @@ def test_view_only_staff_may_preview_a_draft_but_not_publish_it(
     publish = reverse("admin:pages_page_draft_publish", args=[page.pk])
 
     assert "Draft &lt;script&gt;x&lt;/script&gt;" in preview.content.decode()
+    assert "Reading grade" in preview.content.decode()
     assert client.post(publish).status_code == 403
     page.refresh_from_db()
     assert page.title == "Live title"
