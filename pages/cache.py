@@ -29,6 +29,7 @@ from functools import cache as memoize
 from functools import wraps
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -111,7 +112,16 @@ def _digest(text):
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
-RENDERING_SETTINGS = ("CLINIC_NAME", "CLINIC_PHONE", "CLINIC_EMAIL", "CLINIC_ADDRESS", "SITE_URL")
+RENDERING_SETTINGS = (
+    "CLINIC_NAME",
+    "CLINIC_PHONE",
+    "CLINIC_EMAIL",
+    "CLINIC_ADDRESS",
+    "SITE_URL",
+    "MEDIA_URL",
+)
+# Apps whose code shapes public pages besides this one: pictures and the clinic's facts.
+RENDERING_APPS = ("images", "clinicfacts")
 
 
 def release():
@@ -122,15 +132,12 @@ def release():
     return _release_fingerprint(tuple(getattr(settings, name, "") for name in RENDERING_SETTINGS))
 
 
-@memoize
-def _release_fingerprint(rendering_settings):
-    """A fingerprint of what shapes the HTML besides the content: templates, this app's
-    code, the static manifest and the clinic's settings. A deploy that changes any of them
-    starts afresh, and servers on different releases never share entries."""
-    fingerprint = hashlib.blake2b(digest_size=8)
-    fingerprint.update(repr(rendering_settings).encode())
+def rendering_files():
+    """The files that shape the HTML besides the content: the templates, the code of this
+    app and RENDERING_APPS, and the static manifest."""
     sources = [Path(directory) for template in settings.TEMPLATES for directory in template["DIRS"]]
     sources.append(Path(__file__).resolve().parent)
+    sources += [Path(apps.get_app_config(label).path) for label in RENDERING_APPS]
     files = sorted(
         path
         for source in sources
@@ -139,7 +146,16 @@ def _release_fingerprint(rendering_settings):
         if "migrations" not in path.parts
     )
     files.append(Path(settings.STATIC_ROOT or ".") / "staticfiles.json")
-    for path in files:
+    return files
+
+
+@memoize
+def _release_fingerprint(rendering_settings):
+    """A fingerprint of rendering_files() and the clinic's settings. A deploy that changes
+    any of them starts afresh, and servers on different releases never share entries."""
+    fingerprint = hashlib.blake2b(digest_size=8)
+    fingerprint.update(repr(rendering_settings).encode())
+    for path in rendering_files():
         if path.is_file():
             fingerprint.update(str(path).encode())
             fingerprint.update(path.read_bytes())

@@ -114,13 +114,12 @@ def search_document(faq_model):
     )
 
 
-def update_search_vectors(pages, faq_model=None):
+def update_search_vectors(pages):
     """Refresh the stored vectors of a queryset of pages (one UPDATE); PostgreSQL only."""
-    if connection.vendor != "postgresql":
-        return
-    if faq_model is None:
-        from pages.models import FAQ as faq_model
-    pages.update(search_vector=search_document(faq_model))
+    from pages.models import FAQ
+
+    if connection.vendor == "postgresql":
+        pages.update(search_vector=search_document(FAQ))
 
 
 def update_search_vector(page_or_pk):

@@ -27,19 +27,6 @@ def clinicians_to_reviewers(apps, schema_editor):
         page.save(update_fields=["reviewer_name", "reviewer_credentials"])
 
 
-class AddIndexOnPostgreSQL(migrations.AddIndex):
-    """The full-text GIN index exists on PostgreSQL only; SQLite searches without it."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -106,7 +93,7 @@ class Migration(migrations.Migration):
             name='last_reviewed',
             field=models.DateField(blank=True, help_text='When the reviewer last checked the page.', null=True),
         ),
-        AddIndexOnPostgreSQL(
+        migrations.AddIndex(
             model_name='page',
             index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='page_search_vector_gin'),
         ),

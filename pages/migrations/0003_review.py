@@ -5,16 +5,13 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
-def grade_and_schedule_reviews(apps, schema_editor):
-    """Existing pages: their reading grades, and a next review a year after the last."""
-    from pages.readability import grade_body
-
+def schedule_reviews(apps, schema_editor):
+    """Existing pages: a next review a year after the last. (Their reading grades and
+    search vectors come from `manage.py refresh_pages`, which runs today's code.)"""
     Page = apps.get_model("pages", "Page")
-    for page in Page.objects.all():
-        page.reading_grade, page.smog_grade = grade_body(page.body)
-        if page.last_reviewed and not page.next_review:
-            page.next_review = page.last_reviewed + timedelta(days=365)
-        page.save(update_fields=["reading_grade", "smog_grade", "next_review"])
+    for page in Page.objects.filter(next_review=None).exclude(last_reviewed=None):
+        page.next_review = page.last_reviewed + timedelta(days=365)
+        page.save(update_fields=["next_review"])
 
 
 class Migration(migrations.Migration):
@@ -39,5 +36,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('clinician', 'sent_on'), name='one_review_reminder_a_day')],
             },
         ),
-        migrations.RunPython(grade_and_schedule_reviews, migrations.RunPython.noop),
+        migrations.RunPython(schedule_reviews, migrations.RunPython.noop),
     ]

@@ -248,3 +248,15 @@ def test_a_cached_hit_skips_sessions_csrf_and_the_view(client, article, monkeypa
     monkeypatch.setattr(views.Page.objects, "published", must_not_run)
 
     assert client.get(article.path).status_code == 200
+
+
+def test_the_release_fingerprint_covers_the_picture_and_clinic_facts_code(settings):
+    from pages.cache import release, rendering_files
+
+    before = release()
+    settings.MEDIA_URL = "/uploads/"  # moved images: stored picture links change
+    assert release() != before
+
+    sources = [str(path) for path in rendering_files()]
+    assert any("/images/rendering.py" in path for path in sources)
+    assert any("/clinicfacts/structured_data.py" in path for path in sources)

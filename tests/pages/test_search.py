@@ -222,7 +222,7 @@ def test_the_command_fills_missing_vectors(known_set):
     Page.objects.update(search_vector=None)
     assert search_pages("esketamine") == []
 
-    call_command("update_search_vectors", stdout=io.StringIO())
+    call_command("refresh_pages", stdout=io.StringIO())
 
     assert len(search_pages("esketamine")) == 3
 
@@ -271,3 +271,16 @@ def test_image_markers_are_neither_searched_nor_shown_in_snippets(db, settings, 
         (result,) = results
         assert "friend" in result.snippet
         assert "image" not in result.snippet and "waiting room" not in result.snippet
+
+
+def test_refresh_pages_remakes_stored_html_and_grades_without_a_revision(known_set):
+    page = Page.objects.get(slug="sprays")
+    updated_at = page.updated_at
+    Page.objects.filter(pk=page.pk).update(body_html="stale", reading_grade=None)
+
+    call_command("refresh_pages", stdout=io.StringIO())
+
+    page.refresh_from_db()
+    assert page.body_html == "<p>Esketamine is a nasal spray.</p>"
+    assert page.updated_at == updated_at
+    assert not page.revisions.exists()
