@@ -1,5 +1,7 @@
 from django.db import models
 
+from clinic.context_processors import tel_href
+
 
 class Clinician(models.Model):
     """A member of the clinical team: listed on "Our team" and able to review pages."""
@@ -70,6 +72,10 @@ class Location(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def phone_href(self):
+        return tel_href(self.phone)
 
 
 class OpeningHours(models.Model):

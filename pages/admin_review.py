@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from pages.models import REVIEW_DUE_SOON
 from pages.readability import reading_target
 
 READING_HINT = "Shorter sentences and everyday words lower the grade."
@@ -16,7 +17,7 @@ class ReviewFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("overdue", "Review overdue"),
-            ("due", "Due in the next 30 days"),
+            ("due", f"Due in the next {REVIEW_DUE_SOON.days} days"),
             ("current", "Up to date"),
             ("never", "Never reviewed"),
         ]
