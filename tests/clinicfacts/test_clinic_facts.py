@@ -15,15 +15,21 @@ def json_ld_blocks(html):
     return [json.loads(block) for block in blocks]
 
 
+def make_location(**fields):
+    defaults = {
+        "name": "Riverside clinic",
+        "street_address": "100 Example Street",
+        "locality": "Springfield",
+        "region": "ST",
+        "postal_code": "00000",
+        "phone": "+1 555 010 0100",
+    }
+    return Location.objects.create(**{**defaults, **fields})
+
+
 @pytest.fixture
 def location(db):
-    location = Location.objects.create(
-        name="Riverside clinic",
-        street_address="100 Example Street",
-        locality="Springfield",
-        region="ST",
-        postal_code="00000",
-        phone="+1 555 010 0100",
+    location = make_location(
         map_url="https://www.openstreetmap.org/search?query=100%20Example%20Street",
         directions="Parking behind the building.",
     )
@@ -195,14 +201,7 @@ def test_footer_shows_the_first_locations_address_or_the_settings_without_one(cl
     settings.CLINIC_ADDRESS = "1 Settings Road"
     assert "1 Settings Road" in client.get("/our-team/").content.decode()
 
-    Location.objects.create(
-        name="Main",
-        street_address="22 Staff Street",
-        locality="Springfield",
-        region="ST",
-        postal_code="00000",
-        phone="+1 555 010 0199",
-    )
+    make_location(street_address="22 Staff Street", phone="+1 555 010 0199")
 
     html = client.get("/our-team/").content.decode()
     assert "22 Staff Street, Springfield, ST 00000" in html
