@@ -88,94 +88,111 @@ LIFELINE = ("988 Suicide & Crisis Lifeline.", "https://988lifeline.org/")
 
 
 PTSD_BODY = """\
-Post-traumatic stress disorder can make the past feel like it is still happening. Many \
-people with PTSD have already tried talk therapy and medication and are still struggling. \
-Ketamine is one newer option that researchers are studying for them. This page explains \
-what PTSD is, how it is usually treated, what the research on ketamine shows so far, and \
-who might be a good fit.
+Post-traumatic stress disorder (PTSD) can make the past feel like it is still happening. \
+Many people with PTSD have already tried talking therapy and medicine, and are still \
+struggling. Ketamine is one newer option that researchers are studying for them. This \
+page explains what PTSD is and how it is usually treated. It also covers what the \
+research on ketamine shows so far, and who might be a good fit.
 
 ## What is PTSD?
 
-PTSD is a mental health condition that can develop after a person lives through or \
-witnesses something deeply frightening or harmful: combat, an assault, abuse in childhood, \
-violence at home, a serious accident or a disaster. It is more common than many people \
-think: the VA's National Center for PTSD estimates that about 6 in every 100 people in the \
-United States will have PTSD at some point in their lives.
+PTSD is a mental health condition. It can develop after a person lives through or sees \
+something deeply frightening or harmful. This could be combat, an assault, abuse in \
+childhood, violence at home, a serious accident or a disaster. PTSD is more common than \
+many people think. The VA (the U.S. Department of Veterans Affairs) has a National \
+Center for PTSD. It estimates that about 6 in every 100 people in the United States will \
+have PTSD at some point in their lives.
 
 [[image:calm-morning]]
 
-Trauma is thought to change how the brain handles fear and memory. Why one person develops \
-PTSD after an event and another does not is still an open question for researchers.
+Trauma is thought to change how the brain handles fear and memory. Some people develop \
+PTSD after an event and others do not. Why this happens is still an open question for \
+researchers.
 
 ## Symptoms of PTSD
 
-Symptoms often start soon after the trauma, but they can also surface years later, for \
-example when a new life event brings an old memory back. Common experiences include:
+Symptoms often start soon after the trauma. But they can also appear years later. For \
+example, a new life event can bring an old memory back. Common experiences include:
 
-- **Reliving the event**: flashbacks, intrusive memories or nightmares that feel vivid \
-and real.
-- **Avoidance**: staying away from places, people or conversations that are reminders, \
-which can make it hard to get support.
+- **Reliving the event**: flashbacks, unwanted memories or nightmares that feel vivid \
+and real. A flashback is when it feels as if the event is happening again.
+- **Avoidance**: staying away from places, people or conversations that remind you of \
+the event. This can make it hard to get support.
 - **Feeling on edge**: being easily startled, irritable or angry, and sleeping badly.
 - **Changes in mood and thinking**: guilt, shame, numbness, or losing interest in things \
 that used to matter.
-- **Physical effects**: poor appetite, nausea or exhaustion.
+- **Physical effects**: poor appetite, feeling sick (nausea) or exhaustion.
 
-Left untreated, PTSD can lead to isolation, heavy drinking or drug use, depression and, \
-for some people, thoughts of suicide.
+Without treatment, PTSD can lead to isolation, which means being cut off from other \
+people. It can also lead to heavy drinking or drug use, and depression. For some people, \
+it can lead to thoughts of suicide.
 
 [[crisis-lines]]
 
 ## Traditional therapies for PTSD
 
-Standard care combines psychotherapy with medicines such as antidepressants. The talk \
-therapies with the strongest evidence focus on the trauma itself:
+Standard care combines talking therapy (psychotherapy) with medicines such as \
+antidepressants. The talking therapies with the strongest evidence focus on the trauma \
+itself:
 
 - **Exposure therapy** helps a person face memories and situations they have been \
-avoiding, step by step and safely, until they lose their power.
-- **Cognitive therapies** help a person notice and change the beliefs and thinking \
-patterns that keep distress going after the trauma.
+avoiding. This is done safely, step by step, until the memories and situations lose \
+their power.
+- **Cognitive therapies** help a person notice the beliefs and ways of thinking that \
+keep distress going after the trauma. They then help the person change them.
 - **Eye movement desensitization and reprocessing (EMDR)** pairs recalling the memory \
-with guided eye movements or other back-and-forth stimulation, which is thought to help \
-the brain file the memory away.
+with guided eye movements, or with other back-and-forth stimulation. This is thought to \
+help the brain file the memory away.
 
-These treatments help many people, but not everyone. Figures quoted by Daytryp Health in \
-its clinic article on ketamine for PTSD put improvement at 46% of people after six weeks \
-of psychotherapy and 62% of people taking medication, which leaves a large group still \
-looking for relief.
+These treatments help many people, but not everyone. Daytryp Health quotes figures on \
+this in its clinic article on ketamine for PTSD. By those figures, 46% of people improve \
+after six weeks of psychotherapy. And 62% of people taking medication improve. That \
+leaves a large group still looking for relief.
 
 [[get-in-touch]]
 
 ## How ketamine may help with PTSD
 
-Ketamine has been used as an anesthetic for decades. At much lower doses, given under \
-medical supervision, it is being studied for depression and PTSD. Its effects on mood can \
-appear within hours or days rather than the weeks most antidepressants need.
+Ketamine has been used as an anesthetic for decades. An anesthetic is a medicine used to \
+stop people feeling pain during surgery. At much lower doses, and with medical staff \
+watching closely, ketamine is now being studied for depression and PTSD. Its effects on mood \
+can appear within hours or days. Most antidepressants take weeks.
 
 ### What happens in the brain
 
-Ketamine works differently from standard antidepressants. It blocks the NMDA receptor, \
-one of the brain's receptors for glutamate, its main "go" messenger. That is thought to \
-set off a burst of glutamate signalling and to raise levels of brain-derived neurotrophic \
-factor (BDNF), a protein that helps nerve cells grow new connections. Researchers believe \
-this renewed flexibility may help the brain loosen fear memories that have become stuck. \
-These ideas are still being tested.
+Ketamine works in a different way from standard antidepressants. Glutamate is the \
+brain's main "go" messenger. It carries signals between nerve cells. Ketamine blocks one \
+of the receptors that glutamate acts on, called the NMDA receptor. A receptor is like a \
+lock on a nerve cell that a messenger fits into.
+
+Blocking it is thought to set off a burst of glutamate signalling. It is also thought to \
+raise levels of a protein called brain-derived neurotrophic factor (BDNF). BDNF helps \
+nerve cells grow new connections. Researchers believe this may make the brain more \
+flexible again. That might help it loosen fear memories that have become stuck. These \
+ideas are still being tested.
 
 ### What the research shows
 
-- In a 2014 randomized trial of 41 people with chronic PTSD, a single ketamine infusion \
-reduced symptoms 24 hours later more than an active placebo did (Feder et al., *JAMA \
-Psychiatry*, 2014).
-- In a 2021 trial of 30 people, six infusions over two weeks led to a meaningful \
-improvement in 67% of the ketamine group compared with 20% of the comparison group \
-(Feder et al., *American Journal of Psychiatry*, 2021).
-- A larger 2022 trial in 158 veterans and service members did not find a significant \
-improvement in PTSD symptoms over placebo, although depression symptoms improved at the \
-standard dose (Abdallah et al., *Neuropsychopharmacology*, 2022).
+In a randomized trial, chance decides who gets which treatment, or in what order. This \
+makes it a fair test.
 
-The evidence is promising but mixed, and ketamine is not approved by the U.S. Food and \
-Drug Administration for PTSD: treating PTSD with it is off-label. We explain this openly \
-at every consultation.
+- A 2014 randomized trial included 41 people with long-term (chronic) PTSD. A single \
+ketamine infusion reduced their symptoms 24 hours later, more than an active placebo did \
+(Feder et al., *JAMA Psychiatry*, 2014). An infusion is a slow drip of medicine into a \
+vein. An active placebo is a drug with some noticeable effects, so people cannot easily \
+tell which one they had.
+- A 2021 trial included 30 people. Each had six infusions over two weeks. In the \
+ketamine group, 67% improved in a meaningful way. In the comparison group, 20% did \
+(Feder et al., *American Journal of Psychiatry*, 2021).
+- A larger 2022 trial included 158 veterans and service members. It did not find a \
+significant improvement in PTSD symptoms compared with a placebo (a dummy treatment). A \
+significant result is one that is unlikely to be down to chance. But depression symptoms \
+did improve at the standard dose (Abdallah et al., *Neuropsychopharmacology*, 2022).
+
+So the evidence is promising but mixed. The U.S. Food and Drug Administration (FDA) has \
+not approved ketamine for PTSD. This means treating PTSD with it is off-label. Off-label \
+means it has not been through FDA review for this use, but a doctor can still prescribe \
+it. We explain this openly at every consultation.
 
 ## Is ketamine for PTSD right for you?
 
@@ -185,18 +202,30 @@ Ketamine may be worth discussing if:
 - your symptoms have not improved enough with therapy or medication;
 - you are in generally good physical health.
 
-It is not suitable for everyone. Uncontrolled high blood pressure, some heart conditions, \
-a history of psychosis, pregnancy and active substance misuse can rule it out or call for \
-extra care. Ketamine works best as part of a wider plan that includes ongoing therapy.
+It is not suitable for everyone. These things can rule it out, or mean you need extra \
+care:
+
+- high blood pressure that is not under control;
+- some heart conditions;
+- having had psychosis (losing touch with what is real) in the past;
+- pregnancy;
+- misusing alcohol or drugs now.
+
+Ketamine works best as part of a wider plan that includes ongoing therapy.
 
 ## A note on the VA and esketamine
 
-In March 2019 the FDA approved esketamine (Spravato), a nasal spray made from one form of \
-the ketamine molecule, for adults with treatment-resistant depression, taken together with \
-an oral antidepressant. The VA began offering it to veterans that year; in June 2019 a VA \
-panel limited it to pre-approved use decided case by case, as Military.com reported. \
-Veterans interested in ketamine-based care can ask their VA mental health provider about \
-esketamine, or talk with us about options outside the VA.
+In March 2019, the FDA approved esketamine (Spravato) for adults with \
+treatment-resistant depression. This is depression that has not improved enough after at \
+least two antidepressants, each taken at a proper dose for long enough. Esketamine is a \
+nasal spray made from one form of the ketamine molecule. It is taken together with an \
+antidepressant that you take by mouth.
+
+The VA began offering it to veterans that year. In June 2019, a VA panel limited its \
+use, as Military.com reported. This meant each use had to be approved in advance, case \
+by case. If you are a veteran interested in ketamine-based care, you can ask your VA \
+mental health provider about esketamine. Or you can talk with us about options outside \
+the VA.
 """
 
 PTSD_FAQS = [
@@ -241,28 +270,37 @@ PTSD_REFERENCES = [
 ]
 
 DEPRESSION_BODY = """\
-Depression is more than a low mood. It can drain energy, sleep, appetite and hope, and \
-for some people the usual treatments do not bring enough relief. Ketamine is one option \
-for depression that has not responded to other care.
+Depression is more than a low mood. It can drain your energy and hope. It can also upset \
+your sleep and appetite. For some people, the usual treatments do not bring enough \
+relief. Ketamine is one option for depression that has not responded to other care.
 
 ## When standard treatment isn't enough
 
-Antidepressants and psychotherapy help many people, but often not on the first try. In the \
-large STAR*D study, roughly a third of participants reached remission with their first \
-antidepressant, and the chances fell with each further step (Rush et al., 2006). \
-Depression that has not improved after at least two adequate medication trials is often \
-called treatment-resistant depression.
+Antidepressants and talking therapy (psychotherapy) help many people. But they often do \
+not work on the first try. STAR*D was a large study of people with depression. In it, \
+roughly a third of people reached remission with their first antidepressant. Remission \
+means the symptoms have gone, or almost gone. The chances fell with each further \
+treatment step (Rush et al., 2006).
+
+Sometimes depression does not improve after at least two medicines, each taken at a \
+proper dose for long enough. This is often called treatment-resistant depression.
 
 ## What the evidence shows
 
-- A 2006 randomized trial found that a single ketamine infusion improved depressive \
-symptoms within hours in people with treatment-resistant depression (Zarate et al., 2006).
-- In March 2019 the FDA approved esketamine (Spravato) nasal spray, taken with an oral \
-antidepressant, for adults with treatment-resistant depression. It is given only in \
-certified clinics, where patients are monitored for at least two hours afterwards.
+- A 2006 randomized trial tested ketamine in people with treatment-resistant depression. \
+In a randomized trial, chance decides who gets which treatment, or in what order. A \
+single ketamine infusion improved their symptoms within hours (Zarate et al., 2006). An \
+infusion is a slow drip of medicine into a vein.
+- In March 2019, the FDA approved esketamine (Spravato) for adults with \
+treatment-resistant depression. The FDA is the U.S. agency that approves medicines. \
+Esketamine is a nasal spray. It is taken together with an antidepressant that you take \
+by mouth. It is given only in certified clinics. There, staff watch patients for at \
+least two hours afterwards.
 
-Intravenous ketamine for depression is prescribed off-label, and its effects usually need \
-to be maintained with repeat treatments and ongoing care.
+Ketamine given into a vein (intravenous ketamine) is prescribed off-label for \
+depression. Off-label means it has not been through FDA review for this use. A doctor \
+can still prescribe it when they judge it right for you. To keep its effects, people \
+usually need repeat treatments and ongoing care.
 
 ## If you are having thoughts of suicide
 
@@ -270,10 +308,14 @@ to be maintained with repeat treatments and ongoing care.
 
 ## Who may benefit
 
-Ketamine may be worth discussing if you have been diagnosed with depression, have tried \
-at least two treatments without enough improvement, and are in generally good physical \
-health. Our physician will go through your history, current medicines and any reasons it \
-may not be safe for you.
+Ketamine may be worth talking about if:
+
+- you have been diagnosed with depression;
+- you have tried at least two treatments without enough improvement;
+- you are in generally good physical health.
+
+Our doctor will go through your health history and the medicines you take now. They will \
+also check for any reasons it may not be safe for you.
 
 [[get-in-touch]]
 """
@@ -293,35 +335,47 @@ DEPRESSION_FAQS = [
 ]
 
 ANXIETY_BODY = """\
-Anxiety disorders are common and treatable, but some people keep living with constant \
-worry, panic or social fear despite therapy and medication. Researchers are exploring \
-whether ketamine can help this group.
+Anxiety disorders are common and can be treated. But some people keep living with \
+constant worry, panic or fear of social situations. This can go on despite therapy and \
+medicine. Researchers are looking at whether ketamine can help this group.
 
 ## What we know so far
 
-The research on ketamine for anxiety is at an early stage. Small studies in people with \
-generalized and social anxiety disorders that had not responded to other treatments have \
-reported reduced anxiety after ketamine, with larger effects at higher doses (Glue et \
-al., 2017). These studies were small, and ketamine is not approved by the FDA for any \
-anxiety disorder, so treating anxiety with it is off-label.
+Research on ketamine for anxiety is at an early stage. Small studies have looked at \
+people with generalized anxiety disorder or social anxiety disorder. Generalized anxiety \
+disorder means feeling anxious about many things, most of the time. Social anxiety \
+disorder means a strong, lasting fear of social situations. The people in these studies \
+had not got better with other treatments.
 
-Because anxiety so often comes with depression or PTSD, many people we see are \
-considering ketamine for more than one condition. We talk through the evidence for your \
-situation honestly, including what is still unknown.
+The studies reported less anxiety after ketamine. The effect was bigger at higher doses \
+(Glue et al., 2017). But these studies were small. Also, the FDA has not approved \
+ketamine for any anxiety disorder. The FDA is the U.S. agency that approves medicines. \
+So treating anxiety with ketamine is off-label. This means it has not been through FDA \
+review for this use, though a doctor can still prescribe it.
+
+Anxiety often comes with depression or PTSD. So many people we see are thinking about \
+ketamine for more than one condition. We talk through the evidence for your situation \
+honestly. That includes what is still unknown.
 
 ## Approaches that work well for many people
 
-- **Cognitive behavioral therapy (CBT)**, which teaches practical skills for breaking \
-cycles of worry and avoidance.
-- **Medicines** such as SSRIs and SNRIs, prescribed and reviewed by a clinician.
-- **Sleep, exercise and reducing alcohol and caffeine**, which make the other treatments \
+- **Cognitive behavioral therapy (CBT)** is a talking therapy. It teaches practical \
+skills for breaking cycles of worry and avoidance.
+- **Medicines** such as SSRIs and SNRIs can help. These are types of antidepressant that \
+are also used for anxiety. A clinician prescribes them and reviews how they are working.
+- **Sleep, exercise and cutting down on alcohol and caffeine** make the other treatments \
 work better.
 
 ## Is it right for you?
 
-Ketamine may be worth a conversation if your anxiety has not improved enough after \
-evidence-based treatment. It is not a first-line treatment, and it is not suitable if you \
-have a history of psychosis, uncontrolled high blood pressure or active substance misuse.
+Ketamine may be worth a conversation if your anxiety has not improved enough with proven \
+treatments. These are treatments that research has shown to work. Ketamine is not a \
+first-line treatment. This means it is not one of the first things to try. It is not \
+suitable if you:
+
+- have had psychosis (losing touch with what is real) in the past;
+- have high blood pressure that is not under control;
+- are misusing alcohol or drugs now.
 """
 
 ANXIETY_FAQS = [
@@ -403,9 +457,10 @@ FIRST_VISIT_FAQS = [
 ]
 
 TREATMENTS_BODY = """\
-We offer ketamine-based care for people whose depression, anxiety or PTSD has not \
-improved enough with other treatment. Every plan starts with a consultation with our \
-physician, and every treatment is given in the clinic under medical supervision.
+We offer ketamine-based care for depression, anxiety and PTSD. It is for people whose \
+symptoms have not improved enough with other treatment. Every plan starts with a \
+consultation with our doctor. Every treatment is given in our clinic, with medical staff \
+watching over you.
 """
 
 CONDITIONS_BODY = """\
