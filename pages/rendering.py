@@ -26,6 +26,8 @@ CTA_MARKER = "[[get-in-touch]]"
 CRISIS_MARKER = "[[crisis-lines]]"
 # [[image:12]] or [[image:12 | A caption]] on its own line places image 12 of the library.
 IMAGE_MARKER_RE = re.compile(r"\[\[image:\s*(\d{1,12})\s*(?:\|\s*(.*?)\s*)?\]\]")
+# What an editor may have meant as one: "[[Image:3]]", "[[ image:3 ]]", "- [[image:3]]".
+LOOKS_LIKE_IMAGE_MARKER = re.compile(r"\s*(?:[-*+]\s+)?\[\[\s*image", re.IGNORECASE)
 
 ALLOWED_TAGS = {
     "a",
@@ -242,7 +244,7 @@ def image_marker_errors(text, *, stored_text=""):
         f"“{line.strip()}” isn't an image marker we understand: on a line of its own, write "
         "[[image:12]] or [[image:12 | A caption]], with the number shown in the image library."
         for line in text.splitlines()
-        if line.strip().startswith("[[image") and not image_marker(line)
+        if LOOKS_LIKE_IMAGE_MARKER.match(line) and not image_marker(line)
     ]
     ids = image_ids_in(text) - image_ids_in(stored_text)
     found = set(Image.objects.filter(pk__in=ids).values_list("pk", flat=True))

@@ -65,13 +65,16 @@ def test_a_page_view_with_images_needs_no_query_per_image(
 def test_an_unknown_or_malformed_marker_is_refused_in_the_admin(admin_client, db):
     response = admin_client.post(
         reverse("admin:pages_page_add"),
-        page_form_data(body="Intro.\n\n[[image:99]]\n\n[[image: twelve]]\n"),
+        page_form_data(
+            body="Intro.\n\n[[image:99]]\n\n[[image: twelve]]\n\n[[Image:3]]\n\n- [[ image:4 ]]\n"
+        ),
     )
 
     assert response.status_code == 200
     errors = " ".join(response.context["adminform"].form.errors["body"])
     assert "There is no image number 99 in the image library" in errors
-    assert "“[[image: twelve]]” isn't an image marker we understand" in errors
+    for typed in ("[[image: twelve]]", "[[Image:3]]", "- [[ image:4 ]]"):
+        assert f"“{typed}” isn't an image marker we understand" in errors
     assert not Page.objects.exists()
 
 
