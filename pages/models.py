@@ -266,9 +266,18 @@ class Page(models.Model):
         self.body_html, self.toc_html = render_body(self.body, self.path)
         self.reading_grade, self.smog_grade = grade_body(self.body)
 
-    def refresh_from_db(self, *args, **kwargs):
-        super().refresh_from_db(*args, **kwargs)
-        self._remember_stored()
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None:
+            self._remember_stored()
+        else:
+            # Loading a deferred field: only what was read is known to be stored; the
+            # other fields may hold unsaved edits that a save must still notice.
+            loaded = {self._meta.get_field(name).attname for name in fields}
+            self._stored = {
+                **getattr(self, "_stored", {}),
+                **{name: getattr(self, name) for name in loaded},
+            }
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -156,3 +156,15 @@ def test_publish_and_unpublish_verbs(db):
 
     page.unpublish()
     assert not Page.objects.published().filter(pk=page.pk).exists()
+
+
+def test_an_edit_is_noticed_even_after_a_deferred_field_is_loaded(db):
+    page = make_page()
+    before = Page.objects.get(pk=page.pk).updated_at
+
+    partial = Page.objects.only("title", "updated_at").get(pk=page.pk)
+    partial.title = "A new title"
+    assert partial.body  # loads the deferred body from the database
+    partial.save()
+
+    assert Page.objects.get(pk=page.pk).updated_at > before
