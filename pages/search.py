@@ -39,6 +39,7 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from pages.models import FAQ, Page
 from pages.rendering import ANY_MARKER
 
 CONFIG = "english"
@@ -72,8 +73,6 @@ class Result:
 
 def search_pages(query):
     """Up to MAX_RESULTS + 1 results, best first (one more tells the view there are more)."""
-    from pages.models import Page
-
     pages = Page.objects.published().select_related("parent")
     if connection.vendor == "postgresql":
         return _full_text(pages, query)
@@ -94,10 +93,10 @@ def _plain(expression):
     )
 
 
-def search_document(faq_model):
+def search_document():
     """The weighted tsvector of a page row, FAQs included (for UPDATE … SET)."""
     faqs = (
-        faq_model.objects.filter(page=OuterRef("pk"))
+        FAQ.objects.filter(page=OuterRef("pk"))
         .values("page")
         .annotate(
             text=StringAgg(
@@ -116,17 +115,12 @@ def search_document(faq_model):
 
 def update_search_vectors(pages):
     """Refresh the stored vectors of a queryset of pages (one UPDATE); PostgreSQL only."""
-    from pages.models import FAQ
-
     if connection.vendor == "postgresql":
-        pages.update(search_vector=search_document(FAQ))
+        pages.update(search_vector=search_document())
 
 
-def update_search_vector(page_or_pk):
-    from pages.models import Page
-
-    pk = getattr(page_or_pk, "pk", page_or_pk)
-    update_search_vectors(Page.objects.filter(pk=pk))
+def update_search_vector(page_pk):
+    update_search_vectors(Page.objects.filter(pk=page_pk))
 
 
 def _headline(expression, query, **options):
