@@ -551,14 +551,7 @@ class InquiryAdmin(admin.ModelAdmin):
     def _send_reply(self, request, inquiry, form, change_url):
         data = form.cleaned_data
         try:
-            notification, created = queue_reply(
-                inquiry=inquiry,
-                subject=data["subject"],
-                body=data["body"],
-                template=data["template"],
-                sender=request.user,
-                form_token=data["form_token"],
-            )
+            notification, created = _queue_form_reply(inquiry, data, request.user)
         except ReplyRefused as refusal:
             # Back to the form with the text kept, and the reasons.
             form.add_error(None, refusal.problems)
@@ -600,15 +593,7 @@ class InquiryAdmin(admin.ModelAdmin):
                 if send:
                     if not form.is_valid():
                         raise ReplyRefused(["The reply was incomplete; reload the page."])
-                    data = form.cleaned_data
-                    queue_reply(
-                        inquiry=inquiry,
-                        subject=data["subject"],
-                        body=data["body"],
-                        template=data["template"],
-                        sender=request.user,
-                        form_token=data["form_token"],
-                    )
+                    _queue_form_reply(inquiry, form.cleaned_data, request.user)
         except (ReplyRefused, ValidationError) as error:
             problems = getattr(error, "problems", None) or error.messages
             self.message_user(request, "Nothing changed. " + " ".join(problems), messages.ERROR)
@@ -737,6 +722,18 @@ def _others_looking(inquiry, user):
         if name not in names:
             names.append(name)
     return names
+
+
+def _queue_form_reply(inquiry, data, sender):
+    """queue_reply with a ReplyForm's cleaned data; (notification, created)."""
+    return queue_reply(
+        inquiry=inquiry,
+        subject=data["subject"],
+        body=data["body"],
+        template=data["template"],
+        sender=sender,
+        form_token=data["form_token"],
+    )
 
 
 def _audit_change(request, inquiry, detail):
