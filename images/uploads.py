@@ -13,8 +13,8 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.text import slugify
-from PIL import Image as PillowImage
-from PIL import ImageOps
+
+# Pillow is imported when an upload is checked (see images/renditions.py).
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Far above any photo a page needs (a 50-megapixel camera), far below what exhausts memory.
@@ -65,6 +65,8 @@ def looks_like_svg(upload, head):
 
 def _decode(data):
     """The fully loaded picture, or a ValidationError a person understands."""
+    from PIL import Image as PillowImage
+
     with warnings.catch_warnings():
         warnings.simplefilter("error", PillowImage.DecompressionBombWarning)
         try:
@@ -103,6 +105,8 @@ def check_picture(upload):
 
 def without_metadata(picture, original_name):
     """The picture re-encoded, upright, with no metadata, as an upload Django can store."""
+    from PIL import ImageOps
+
     file_format = "JPEG" if picture.format == JPEG_WITH_EXTRA_PICTURES else picture.format
     extension, content_type, options = ALLOWED_FORMATS[file_format]
     upright = ImageOps.exif_transpose(picture)  # a copy of the current (first) frame only
