@@ -4,6 +4,7 @@ from django.utils.html import format_html, format_html_join
 
 from images.forms import ImageForm
 from images.models import Image
+from images.rendering import fallback_renditions
 from pages.image_usage import pages_using
 
 
@@ -45,8 +46,7 @@ class ImageAdmin(admin.ModelAdmin):
 
     @staticmethod
     def _smallest_fallback(image):
-        fallbacks = [r for r in image.renditions.all() if r.format != "webp"]
-        return min(fallbacks, key=lambda rendition: rendition.width, default=None)
+        return next(iter(fallback_renditions(image)), None)
 
     @admin.display(description="picture")
     def thumbnail(self, image):

@@ -22,6 +22,11 @@ def _by_kind(image):
     return webp, [rendition for rendition in renditions if rendition.format != "webp"]
 
 
+def fallback_renditions(image):
+    """The JPEG or PNG renditions every browser shows, narrowest first."""
+    return _by_kind(image)[1]
+
+
 def _srcset(renditions):
     return ", ".join(f"{rendition.file.url} {rendition.width}w" for rendition in renditions)
 
