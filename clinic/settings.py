@@ -190,13 +190,13 @@ CLINIC_PHONE = env_str("CLINIC_PHONE", "+1 555 010 0100")
 CLINIC_EMAIL = env_str("CLINIC_EMAIL", "hello@example.com")
 CLINIC_ADDRESS = env_str("CLINIC_ADDRESS", "100 Example Street, Springfield, ST 00000")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Where replies to patients send them to book ({booking_link}); its host, like the site's,
-# is one replies may link to.
 # Educational pages: the reading grade (Flesch-Kincaid) a page should not exceed; pages
 # above it are flagged in the admin, never blocked.
 PAGES_READING_GRADE_TARGET = env_int("PAGES_READING_GRADE_TARGET", 8)
 # check_links requests external addresses (HEAD); off in tests, which have no network.
 PAGES_CHECK_EXTERNAL_LINKS = env_bool("PAGES_CHECK_EXTERNAL_LINKS", True)
+# Where replies to patients send them to book ({booking_link}); its host, like the site's,
+# is one replies may link to.
 CLINIC_BOOKING_URL = env_str("CLINIC_BOOKING_URL", SITE_URL + "/get-in-touch/")
 
 # Security. Production defaults are strict; each can be relaxed from the environment

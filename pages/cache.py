@@ -164,8 +164,8 @@ def _release_fingerprint(rendering_settings):
 
 def cache_identity(request):
     """What a response is cached under: its path, or, for a page in QUERY_KEYED_PAGES,
-    its path and the parameter's normalised value. The latter never starts with "/", so it can't
-    equal another request's path."""
+    its path and the parameter's normalised value. The latter never starts with "/", so
+    it can't equal another request's path."""
     from pages.search import normalise_query
 
     parameter = QUERY_KEYED_PAGES.get(request.path)
