@@ -2,8 +2,7 @@
 
 from django.conf import settings
 
-from clinicfacts.models import OpeningHours
-from clinicfacts.views import locations_with_hours
+from clinicfacts.models import Location, OpeningHours
 from pages.structured_data import to_script_json
 
 SCHEMA_DAYS = {day.value: f"https://schema.org/{day.label}" for day in OpeningHours.Weekday}
@@ -43,7 +42,7 @@ def clinic_block(location, name):
 
 def clinic_json_ld():
     """One MedicalClinic per location (named after the clinic, plus the place if several)."""
-    locations = list(locations_with_hours())
+    locations = list(Location.objects.with_hours())
     blocks = []
     for location in locations:
         name = settings.CLINIC_NAME

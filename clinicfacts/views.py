@@ -1,16 +1,9 @@
 from django.conf import settings
-from django.db.models import Prefetch
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from clinicfacts.models import Clinician, Location, OpeningHours
 from pages.cache import cache_public_page
-
-
-def locations_with_hours():
-    return Location.objects.prefetch_related(
-        Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
-    )
 
 
 @require_safe
@@ -33,8 +26,9 @@ def team(request):
 @require_safe
 @cache_public_page
 def locations(request):
+    week_by_location = [(place, weekly_hours(place)) for place in Location.objects.with_hours()]
     context = {
-        "locations": [(location, weekly_hours(location)) for location in locations_with_hours()],
+        "locations": week_by_location,
         "canonical_url": settings.SITE_URL + request.path,
         "description": "Where to find us, when we are open and how to get here.",
     }
