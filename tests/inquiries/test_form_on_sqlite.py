@@ -34,6 +34,8 @@ def manage(tmp_path, *args):
         "DJANGO_SETTINGS_MODULE": "clinic.settings",
         "DJANGO_DEBUG": "true",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        # The demo content's image and renditions go there too, not into the project.
+        "MEDIA_ROOT": str(tmp_path / "media"),
         "INTAKE_NOTIFY_EMAILS": "intake@clinic.example",
     }
     return subprocess.run(  # noqa: S603 (our own manage.py with fixed arguments)
