@@ -5,7 +5,7 @@ import pytest
 from inquiries.forms import CONTROL_CHARACTERS_MESSAGE, InquiryForm
 from inquiries.models import Topic
 from inquiries.spam import check_form_token, issue_form_token
-from tests.inquiries.factories import form_data, form_token
+from tests.inquiries.factories import form_data, form_token, post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -304,7 +304,7 @@ def test_unbound_form_renders_labels_and_autocomplete_hints():
 def test_a_form_shown_with_errors_leaves_the_next_visitors_form_clean(client, db):
     # crispy marks invalid fields on the widgets it renders: one visitor's marks must
     # never show on the next visitor's form.
-    shown = client.post("/get-in-touch/", form_data(first_name="", email="not an email"))
+    shown = post_form(client, form_data(first_name="", email="not an email"))
     fresh = client.get("/get-in-touch/")
 
     assert shown.content.decode().count("is-invalid") >= 2

@@ -12,7 +12,13 @@ from clinic.net import hash_ip
 from inquiries import spam, views
 from inquiries.consent import CONSENT_TEXT, CONSENT_VERSION
 from inquiries.models import Inquiry, InquiryEvent, Notification
-from tests.inquiries.factories import form_data, form_token, make_inquiry, make_published_page
+from tests.inquiries.factories import (
+    form_data,
+    form_token,
+    make_inquiry,
+    make_published_page,
+    post_form,
+)
 
 URL = "/get-in-touch/"
 
@@ -23,7 +29,7 @@ def intake_addresses(settings):
 
 
 def post(client, data, path=URL, **extra):
-    return client.post(path, data, **extra)
+    return post_form(client, data, path, **extra)
 
 
 def h1_count(response):
@@ -514,7 +520,7 @@ def test_head_request_for_the_form_is_answered(client, db):
 
 def test_a_signed_in_staff_member_can_send_the_form_and_stays_signed_in(intake_client):
     page = intake_client.get(URL)
-    sent = intake_client.post(URL, form_data())
+    sent = post(intake_client, form_data())
     thanks = intake_client.get(sent["Location"])
 
     assert page.status_code == thanks.status_code == 200
