@@ -1,11 +1,13 @@
 // The inquiry form's small helpers. The form works fully without them.
-// 1. With errors, move focus to the summary so keyboard and screen-reader users hear it.
+// 1. With errors (or the note asking to send again), move focus to the summary so
+//    keyboard and screen-reader users hear it.
 // 2. A live character counter for the message, announced politely after typing pauses.
 (function () {
   "use strict";
 
   function focusErrorSummary() {
-    var summary = document.getElementById("error-summary");
+    // Or the note asking to check and send again (a form sent faster than people type).
+    var summary = document.getElementById("error-summary") || document.getElementById("send-again");
     if (summary) {
       summary.focus();
     }

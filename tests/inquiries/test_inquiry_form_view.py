@@ -224,19 +224,72 @@ def test_honeypot_submission_is_stored_as_spam_and_sends_nothing(
     assert mailoutbox == []
 
 
+SEND_AGAIN = "Please check your details below, then press “Send message” again to send them."
+
+
+def form_token_in(response):
+    return re.search(r'name="form_token" value="([^"]+)"', response.text).group(1)
+
+
 # 1 s: the token keeps whole seconds, so "2 s ago" can read as 3 s on a slow run.
+# Two days: a form left open in a tab, sent long after it was shown.
 @pytest.mark.parametrize("seconds_ago", [0, 1, 2 * 24 * 60 * 60])
-def test_too_fast_or_stale_submission_is_stored_as_spam_and_sends_nothing(
+def test_too_fast_or_stale_submission_is_shown_again_as_typed_and_stores_nothing(
     client, db, mailoutbox, django_capture_on_commit_callbacks, seconds_ago
 ):
+    data = form_data(
+        form_token=form_token(seconds_ago=seconds_ago), best_time="after 5 pm", message="Hello."
+    )
+
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(client, form_data(form_token=form_token(seconds_ago=seconds_ago)))
+        response = post(client, data)
+
+    html = unescape(response.text)
+    assert response.status_code == 200
+    assert html.count(SEND_AGAIN) == 1
+    assert "Please check what you entered" not in html
+    assert "<title>Error:" not in html
+    for kept in [
+        'value="Ada"',
+        'value="Lovelace"',
+        'value="ada@example.com"',
+        'value="after 5 pm"',
+    ]:
+        assert kept in html
+    assert "Hello.</textarea>" in html
+    assert not Inquiry.objects.exists()
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize("seconds_ago", [0, 2 * 24 * 60 * 60])
+def test_too_fast_or_stale_submission_sent_again_is_stored_with_its_emails(
+    client, db, mailoutbox, django_capture_on_commit_callbacks, seconds_ago
+):
+    shown_again = post(client, form_data(form_token=form_token(seconds_ago=seconds_ago)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = post(client, form_data(form_token=form_token_in(shown_again)))
 
     inquiry = Inquiry.objects.get()
-    assert response.status_code == 303
-    assert inquiry.status == Inquiry.Status.SPAM
-    assert inquiry.spam_reason
-    assert mailoutbox == []
+    assert sent.status_code == 303
+    assert (inquiry.status, inquiry.spam_reason) == (Inquiry.Status.NEW, "")
+    assert sorted(mail.to[0] for mail in mailoutbox) == ["ada@example.com", "intake@clinic.example"]
+
+
+def test_form_shown_again_keeps_its_submission_so_a_double_send_stores_one(client, db):
+    shown_again = post(client, form_data(form_token=form_token(seconds_ago=0)))
+    data = form_data(form_token=form_token_in(shown_again))
+
+    first, second = post(client, data), post(client, data)
+
+    assert first.status_code == second.status_code == 303
+    assert Inquiry.objects.count() == 1
+
+
+def test_fast_submission_with_the_honeypot_filled_is_still_spam(client, db):
+    post(client, form_data(form_token=form_token(seconds_ago=0), website="http://x.example"))
+
+    assert Inquiry.objects.get().status == Inquiry.Status.SPAM
 
 
 def test_tampered_form_token_is_stored_as_spam(client, db):
