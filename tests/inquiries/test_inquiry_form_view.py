@@ -84,10 +84,10 @@ def test_form_page_labels_every_field_and_hides_the_honeypot(client, db):
     assert "Leave this field empty" in honeypot
 
 
-def test_header_and_404_link_to_the_form(client, db):
+def test_header_footer_and_404_link_to_the_form(client, db):
     html = client.get("/no-such-page/").content.decode()
 
-    assert html.count(f'href="{URL}"') == 2
+    assert html.count(f'href="{URL}"') == 3
 
 
 def test_valid_post_stores_the_inquiry_and_redirects_with_303(client, db):
@@ -436,6 +436,21 @@ def test_source_page_is_kept_for_a_published_page(client, db):
     inquiry = Inquiry.objects.get()
     assert inquiry.source_page == page
     assert inquiry.source_path == page.path
+
+
+@pytest.mark.parametrize("link", ["site-header__cta", "site-footer__cta", "page-cta"])
+def test_every_way_from_a_page_into_the_form_records_the_page(client, db, link):
+    page = make_published_page()
+    article = client.get(page.path).content.decode()
+    href = re.search(rf'class="[^"]*{link}[^"]*"[^>]*href="([^"]+)"', article)
+    href = href or re.search(rf'class="{link}".*?href="([^"]+)"', article, re.S)
+
+    form_page = client.get(unescape(href.group(1))).content.decode()
+    action = re.search(r'<form class="inquiry-form" method="post" action="([^"]+)"', form_page)
+    post(client, form_data(), path=unescape(action.group(1)))
+
+    inquiry = Inquiry.objects.get()
+    assert (inquiry.source_page, inquiry.source_path) == (page, page.path)
 
 
 @pytest.mark.parametrize(
