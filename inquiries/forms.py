@@ -22,6 +22,9 @@ from inquiries.models import Inquiry, Topic
 from inquiries.spam import check_form_token, issue_form_token
 from inquiries.topics import WITHDRAWN_MESSAGE
 
+# Contact methods that need a phone number; the form's script marks the phone field
+# required as soon as one is chosen, and clean() insists on it.
+NEEDS_PHONE = (Inquiry.ContactMethod.PHONE, Inquiry.ContactMethod.TEXT)
 PHONE_REGION = "US"
 PHONE_MAX_INPUT = 30
 MESSAGE_MAX_LENGTH = Inquiry._meta.get_field("message").max_length
@@ -205,6 +208,7 @@ class InquiryForm(forms.ModelForm):
                 "autocomplete": "tel",
                 "inputmode": "tel",
                 "maxlength": PHONE_MAX_INPUT,
+                "data-required-for": " ".join(NEEDS_PHONE),
             }
         ),
     )
@@ -289,10 +293,7 @@ class InquiryForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        needs_phone = cleaned_data.get("contact_method") in (
-            Inquiry.ContactMethod.PHONE,
-            Inquiry.ContactMethod.TEXT,
-        )
+        needs_phone = cleaned_data.get("contact_method") in NEEDS_PHONE
         if needs_phone and not cleaned_data.get("phone") and "phone" not in self.errors:
             self.add_error(
                 "phone",
