@@ -13,7 +13,7 @@ from django.core.cache import caches
 
 from inquiries.models import Inquiry
 from inquiries.spam import count_submission
-from tests.inquiries.crm_factories import dashboard_url, make_intake_user
+from tests.inquiries.crm_factories import dashboard_url, make_intake_user, queue_url
 from tests.inquiries.factories import form_data
 from tests.pages.factories import make_page
 
@@ -110,14 +110,18 @@ def test_inquiry_is_stored_and_pages_served_while_redis_is_down(client, db, sett
     assert Inquiry.objects.filter(email="grace@example.com").exists()
 
 
-def test_the_dashboard_answers_while_redis_is_down(client, db, settings):
+@pytest.mark.parametrize(
+    "url",
+    [dashboard_url, queue_url, lambda: queue_url() + "?work=mine", lambda: "/admin/"],
+    ids=["dashboard", "queue", "my work", "admin index"],
+)
+def test_staff_screens_answer_while_redis_is_down(client, db, settings, url):
     client.force_login(make_intake_user())
     settings.CACHES = redis_settings(NOTHING_LISTENS, "down")
 
-    response = client.get(dashboard_url())
+    response = client.get(url())
 
     assert response.status_code == 200
-    assert "Inquiries per week" in response.content.decode()
 
 
 def test_an_edit_saved_while_redis_was_down_is_seen_once_it_is_back(
