@@ -1,6 +1,7 @@
 """Crisis lines on every page that mentions suicide or self-harm (issue 25, item 15)."""
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from pages.models import FAQ, Page
@@ -154,4 +155,14 @@ def test_an_faq_added_in_the_admin_is_counted_in_the_same_save(admin_client, cli
 
     assert WHY in messages_of(response)
     assert FAQ.objects.filter(page=page).count() == 1
+    assert html_of(client, page).count(CRISIS_BOX) == 1
+
+
+def test_refresh_pages_after_an_upgrade_flags_pages_saved_before(client, db):
+    page = make_page(body="Some people have suicidal thoughts.")
+    Page.objects.filter(pk=page.pk).update(mentions_crisis=False)  # as stored before
+    assert CRISIS_BOX not in html_of(client, page)
+
+    call_command("refresh_pages", verbosity=0)
+
     assert html_of(client, page).count(CRISIS_BOX) == 1
