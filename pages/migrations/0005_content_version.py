@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pages', '0003_review'),
+        ('pages', '0004_safety_mentions_crisis'),
     ]
 
     operations = [
