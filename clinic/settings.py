@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view that can't reach the database answers 503 with the phone number.
+    "clinic.middleware.DatabaseOutageMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -107,26 +109,42 @@ else:
 # Persistent connections, checked before reuse so a restarted database heals itself.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that doesn't answer is given up on quickly: the page is served from
+    # the cache or answered 503 with the phone number instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3)
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when given (shared by every worker and server), else local memory.
+# clinic.cache's backend is Django's own with one rule added: Redis down costs speed,
+# never a page (a failed read is a miss, a failed write is skipped, logged once).
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "clinic"),
-            # A Redis that is down or slow must cost speed only: give up on it within a
-            # quarter of a second (pages then render, inquiries are stored, and the rate
-            # limit lets submissions through and logs it). redis-py's connections from
-            # a pool, as Django's backend makes them, don't retry.
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-        }
+    DEFAULT_CACHE = {
+        "BACKEND": "clinic.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "clinic"),
+        # A Redis that is down or slow must cost speed only: give up on it within a
+        # quarter of a second. redis-py's connections from a pool, as Django's backend
+        # makes them, don't retry.
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    DEFAULT_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+CACHES = {
+    "default": DEFAULT_CACHE,
+    # Each process's own short-lived copy of the page cache's hottest entries, in front
+    # of the shared cache: a cached page costs no network round trip (pages/cache.py).
+    "pages-local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages-local",
+        "TIMEOUT": 60,
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -276,7 +294,13 @@ IP_HASH_SALT = env_str("IP_HASH_SALT") or f"ip-hash:{SECRET_KEY}"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # An outage's 503s are logged once by clinic.outages, not once per request.
+    "filters": {"drop_outage_responses": {"()": "clinic.outages.DropOutageResponses"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django.request": {"filters": ["drop_outage_responses"]},
+        "django.server": {"filters": ["drop_outage_responses"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
 

@@ -589,3 +589,8 @@ class ReviewReminder(models.Model):
 
     def __str__(self):
         return f"{self.clinician} · {self.sent_on} · {self.page_count} page(s)"
+
+
+# The page cache's content version lives with the cache code; imported here so Django
+# registers the model with the pages app.
+from pages.content_version import ContentVersion  # noqa: E402, F401
