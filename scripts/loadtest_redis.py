@@ -197,7 +197,10 @@ def scenario_redis_down(run, result):
             f"home, article and form answered 200 while Redis was {phase} "
             f"({sum(status != 200 for _, status, _ in reads)} of {len(reads)} not)",
         )
-    # Back: the site uses Redis again, for the page cache and the rate limit.
+    # Back: the site uses Redis again, for the page cache and the rate limit. The pages
+    # read all along are served from each worker's own copy, so ask for one it has not
+    # seen: its entry must be stored in Redis.
+    request(port, "GET", "/locations/")
     keys = [key.decode() for key in redis.command("KEYS", "*")]
     pages = sum(":pages:response:" in key for key in keys)
     counters = sum(":inquiries:rate:" in key for key in keys)
