@@ -5,7 +5,7 @@ import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from clinic import outages
@@ -126,7 +126,7 @@ def submit_inquiry(*, form, request, rate_limited=False):
     if notifications and not settings.INTAKE_NOTIFY_EMAILS:
         logger.warning("INTAKE_NOTIFY_EMAILS is empty: no intake email for %s", inquiry.reference)
     if notifications and settings.INQUIRY_EMAILS_IN_REQUEST:
-        transaction.on_commit(lambda: send_notifications(notifications), robust=True)
+        transaction.on_commit(lambda: send_after_commit(notifications), robust=True)
     return inquiry, True
 
 
@@ -214,6 +214,16 @@ def send_notification(notification):
 def send_notifications(notifications):
     for notification in notifications:
         send_notification(notification)
+
+
+def send_after_commit(notifications):
+    """Send from the request once the inquiry is stored. The database may go down in
+    between: the rows stay pending and `send_pending_notifications` sends them later (an
+    email whose 'sent' mark could not be saved may go twice), logged once as an outage."""
+    try:
+        send_notifications(notifications)
+    except (OperationalError, InterfaceError) as error:
+        outages.database.failed(error)
 
 
 def send_due_notifications(*, limit=100):
