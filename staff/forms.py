@@ -64,6 +64,8 @@ class StaffAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationFor
         # A wrong password stops here; authenticate() has already counted it for django-axes.
         super().clean()
         user = self.get_user()
+        if user is None:  # a field was refused (a NUL in the username): already said why
+            return self.cleaned_data
         try:
             if user_has_device(user):
                 self.clean_otp(user)
