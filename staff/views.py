@@ -45,8 +45,8 @@ def two_factor_page(request):
 
 
 @never_cache
-@require_POST
 @staff_member_required
+@require_POST
 def new_backup_codes(request):
     """Replace the staff member's backup codes with a new set and show it once."""
     if not may_change_two_factor(request.user):
