@@ -32,7 +32,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the staff app's site: its sign-in asks for two-factor codes.
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "clinic",
     "staff",
     "images",
@@ -280,11 +282,14 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_CLIENT_IP_CALLABLE = "clinic.net.client_ip"
 AXES_VERBOSE = False
+# A mistyped backup code is close to a real one: never kept with the failed attempt.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 # Sessions end after 15 idle minutes (each request renews them) and when the browser closes.
 SESSION_COOKIE_AGE = 15 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# TOTP second factor (django-otp): optional unless the deployment requires it.
+# Two-factor sign-in (django-otp): whoever turns it on needs a code at every sign-in;
+# DJANGO_REQUIRE_2FA makes it everyone's, and then a session must be verified by a code.
 REQUIRE_STAFF_2FA = env_bool("DJANGO_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = CLINIC_NAME
 # Salt for hashing client addresses (audit trail, inquiries): set it in production so
