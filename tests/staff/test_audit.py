@@ -1,7 +1,10 @@
+from importlib import import_module
+
 import pytest
+from django.apps import apps as django_apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db import ProgrammingError, transaction
+from django.db import ProgrammingError, connection, transaction
 from django.test import RequestFactory
 
 from staff.audit import record_access, scrub_query_string
@@ -90,3 +93,44 @@ def test_an_entry_stores_the_path_and_detail_without_the_search(db):
     assert entry.path == "/admin/inquiries/inquiry/?status=all&q=[search]"
     assert entry.detail == "CSV of 1 row; filter status=all&q=[search]"
     assert (entry.actor_username, entry.action) == ("intake", "export")
+
+
+def test_entries_stored_before_the_scrubbing_lose_their_search_terms_once(db):
+    migration = import_module("staff.migrations.0003_scrub_search_terms_from_audit_trail")
+    queue = AuditEntry.objects.create(
+        actor_username="intake",
+        action=AuditEntry.Action.VIEW,
+        object_type="inquiry list",
+        detail="status=all&q=grace%40example.com",
+        path="/admin/inquiries/inquiry/?status=all&q=grace%40example.com",
+    )
+    export = AuditEntry.objects.create(
+        actor_username="intake",
+        action=AuditEntry.Action.EXPORT,
+        object_type="inquiry",
+        detail="CSV of 1 row; filter q=Hopper",
+        path="/admin/inquiries/inquiry/export/?q=Hopper",
+    )
+    plain = AuditEntry.objects.create(
+        actor_username="intake",
+        action=AuditEntry.Action.VIEW,
+        object_type="inquiry",
+        object_id="7",
+        detail="history",
+        path="/admin/inquiries/inquiry/7/history/",
+    )
+
+    with connection.schema_editor() as schema_editor:
+        migration.scrub_entries(django_apps, schema_editor)
+
+    stored = {e.pk: (e.path, e.detail) for e in AuditEntry.objects.all()}
+    assert stored == {
+        queue.pk: ("/admin/inquiries/inquiry/?status=all&q=[search]", "status=all&q=[search]"),
+        export.pk: (
+            "/admin/inquiries/inquiry/export/?q=[search]",
+            "CSV of 1 row; filter q=[search]",
+        ),
+        plain.pk: ("/admin/inquiries/inquiry/7/history/", "history"),
+    }
+    with pytest.raises(ProgrammingError, match="append-only"), transaction.atomic():
+        AuditEntry.objects.filter(pk=plain.pk).update(detail="rewritten")
