@@ -1,13 +1,15 @@
 from datetime import timedelta
+from importlib import import_module
 from io import StringIO
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from inquiries.models import ContactAttempt, Inquiry, InquiryEvent, Notification, RetentionRun
-from inquiries.retention import ANONYMISED_EMAIL, purge_closed_inquiries
+from inquiries.retention import ANONYMISED_EMAIL, ANONYMISED_NAME, purge_closed_inquiries
 from tests.inquiries.crm_factories import make_inquiry, make_intake_user
 
 Status = Inquiry.Status
@@ -188,3 +190,28 @@ def test_dry_run_counts_attempts_emails_and_history_too(worked_on):
     assert "1 contact attempts and 1 stored emails; 1 admin history entries" in output
     assert ContactAttempt.objects.filter(inquiry=worked_on).exists()
     assert "Grace" in LogEntry.objects.get().object_repr
+
+
+def test_inquiries_anonymised_by_earlier_runs_are_finished_once(worked_on):
+    migration = import_module("inquiries.migrations.0013_retention_finish_earlier_purges")
+    # As the purge before issue 25 left it: contact details gone, the rest kept.
+    Inquiry.objects.filter(pk=worked_on.pk).update(
+        first_name=ANONYMISED_NAME, last_name="", email=ANONYMISED_EMAIL
+    )
+    still_here = make_inquiry(first_name="Alan", last_name="Turing")
+    LogEntry.objects.log_actions(make_intake_user("other").pk, [still_here], CHANGE)
+    gone = make_inquiry(first_name="Joan", last_name="Clarke")
+    LogEntry.objects.log_actions(make_intake_user("third").pk, [gone], CHANGE)
+    gone_reference = gone.reference
+    gone.delete()
+
+    migration.finish_earlier_purges(django_apps, None)
+
+    worked_on.refresh_from_db()
+    assert not ContactAttempt.objects.filter(inquiry=worked_on).exists()
+    assert worked_on.utm_term == ""
+    messages = set(worked_on.events.values_list("message", flat=True))
+    assert "Priority Normal → Urgent" in messages
+    assert not any("divorce" in message for message in messages)
+    names = set(LogEntry.objects.values_list("object_repr", flat=True))
+    assert names == {worked_on.reference, gone_reference, str(still_here)}
