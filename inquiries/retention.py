@@ -8,12 +8,15 @@ when untouched.
 """
 
 import getpass
+import json
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.functions import Concat, Greatest, Length, LPad
 from django.utils import timezone
 
 from inquiries.models import ContactAttempt, Inquiry, InquiryEvent, Notification, RetentionRun
@@ -158,12 +161,19 @@ def _anonymise(batch, now):
 
 def _strip_kept_events(batch):
     """Kept events say what happened in words rebuilt from their data: a message may
-    quote staff's typed reason ("Priority Normal → Urgent (says she ...)")."""
-    events = list(InquiryEvent.objects.filter(inquiry_id__in=batch).only("kind", "data"))
-    for event in events:
-        event.data = {key: value for key, value in event.data.items() if key in KEPT_EVENT_DATA}
-        event.message = plain_event_message(event.kind, event.data)
-    InquiryEvent.objects.bulk_update(events, ["message", "data"], batch_size=1000)
+    quote staff's typed reason ("Priority Normal → Urgent (says she ...)").
+
+    Rebuilt messages and data come in a few shapes ("New → Not a fit"), so one UPDATE
+    per shape rewrites them: far quicker than a row-by-row bulk_update."""
+    shapes = defaultdict(list)
+    events = InquiryEvent.objects.filter(inquiry_id__in=batch, kind__in=KEPT_EVENT_KINDS)
+    for pk, kind, message, data in events.values_list("pk", "kind", "message", "data"):
+        kept = {key: value for key, value in data.items() if key in KEPT_EVENT_DATA}
+        plain = plain_event_message(kind, kept)
+        if (plain, kept) != (message, data):
+            shapes[(plain, json.dumps(kept, sort_keys=True))].append(pk)
+    for (message, data), pks in shapes.items():
+        InquiryEvent.objects.filter(pk__in=pks).update(message=message, data=json.loads(data))
 
 
 def plain_event_message(kind, data):
@@ -177,17 +187,21 @@ def plain_event_message(kind, data):
             return f"Priority {old.label} → {new.label}"
         if kind == InquiryEvent.Kind.FOLLOW_UP_SET and data.get("on"):
             return f"Follow up on {data['on']}"
+        if kind == InquiryEvent.Kind.CREATED and data.get("via"):
+            urgent = "; marked urgent: crisis language in the message" if data.get("urgent") else ""
+            return f"Received through the {data['via']}{urgent}"
     except (KeyError, ValueError):
         pass
     return ""
 
 
 def _forget_names_in_admin_history(batch):
-    # Who changed or deleted which inquiry, and when, stays; the name becomes the reference.
-    entries = list(_admin_history(batch).only("object_id"))
-    for entry in entries:
-        entry.object_repr = Inquiry(pk=int(entry.object_id)).reference
-    LogEntry.objects.bulk_update(entries, ["object_repr"], batch_size=1000)
+    # Who changed or deleted which inquiry, and when, stays; the name becomes the
+    # reference, "INQ-" and the id padded to six digits, as Inquiry.reference has it.
+    object_id = models.F("object_id")
+    padded = LPad(object_id, Greatest(Length(object_id), models.Value(6)), models.Value("0"))
+    reference = Concat(models.Value("INQ-"), padded, output_field=models.CharField())
+    _admin_history(batch).update(object_repr=reference)
 
 
 def _who():

@@ -6,9 +6,12 @@ left Django's admin history naming the inquiry by the patient's name. An anonymi
 inquiry is never purged again, so this tidies them once, as a run does now.
 """
 
+import json
+from collections import defaultdict
+
 from django.db import migrations
-from django.db.models import CharField
-from django.db.models.functions import Cast
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat, Greatest, Length, LPad
 
 # Frozen here (not imported) so the migration means the same thing forever.
 ANONYMISED_EMAIL = "anonymised@example.invalid"
@@ -35,6 +38,9 @@ def plain_message(kind, data):
             return f"Priority {PRIORITY_LABELS[data['from']]} → {PRIORITY_LABELS[data['to']]}"
         if kind == "follow_up" and data.get("on"):
             return f"Follow up on {data['on']}"
+        if kind == "created" and data.get("via"):
+            urgent = "; marked urgent: crisis language in the message" if data.get("urgent") else ""
+            return f"Received through the {data['via']}{urgent}"
     except (KeyError, TypeError):
         pass
     return ""
@@ -47,14 +53,18 @@ def strip_anonymised(apps):
     anonymised.update(**UTM_CLEARED)
     InquiryEvent = apps.get_model("inquiries", "InquiryEvent")
     events = InquiryEvent.objects.filter(inquiry__in=anonymised, kind__in=KEPT_EVENT_KINDS)
-    changed = []
-    for event in events.only("kind", "message", "data").iterator():
-        data = {key: value for key, value in event.data.items() if key in KEPT_EVENT_DATA}
-        message = plain_message(event.kind, data)
-        if (message, data) != (event.message, event.data):
-            event.message, event.data = message, data
-            changed.append(event)
-    InquiryEvent.objects.bulk_update(changed, ["message", "data"], batch_size=1000)
+    # Rebuilt messages and data come in a few shapes: one UPDATE per shape.
+    shapes = defaultdict(list)
+    for pk, kind, message, data in events.values_list("pk", "kind", "message", "data").iterator():
+        kept = {key: value for key, value in data.items() if key in KEPT_EVENT_DATA}
+        plain = plain_message(kind, kept)
+        if (plain, kept) != (message, data):
+            shapes[(plain, json.dumps(kept, sort_keys=True))].append(pk)
+    for (message, data), pks in shapes.items():
+        for start in range(0, len(pks), 5000):
+            InquiryEvent.objects.filter(pk__in=pks[start : start + 5000]).update(
+                message=message, data=json.loads(data)
+            )
 
 
 def forget_names_in_admin_history(apps):
@@ -69,17 +79,12 @@ def forget_names_in_admin_history(apps):
         .annotate(id_text=Cast("pk", CharField()))
         .values("id_text")
     )
+    object_id = F("object_id")
+    padded = LPad(object_id, Greatest(Length(object_id), Value(6)), Value("0"))
     LogEntry = apps.get_model("admin", "LogEntry")
-    entries = LogEntry.objects.filter(content_type=content_type).exclude(
+    LogEntry.objects.filter(content_type=content_type, object_id__regex=r"^[0-9]+$").exclude(
         object_id__in=still_named
-    )
-    changed = []
-    for entry in entries.only("object_id", "object_repr").iterator():
-        reference = f"INQ-{int(entry.object_id):06d}" if entry.object_id.isdigit() else ""
-        if entry.object_repr != reference:
-            entry.object_repr = reference
-            changed.append(entry)
-    LogEntry.objects.bulk_update(changed, ["object_repr"], batch_size=1000)
+    ).update(object_repr=Concat(Value("INQ-"), padded, output_field=CharField()))
 
 
 def finish_earlier_purges(apps, schema_editor):
