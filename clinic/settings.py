@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Refuses files outside the admin, and oversized uploads in it, from the headers:
+    # before CsrfViewMiddleware.process_view or any view reads the body. See clinic/uploads.py.
+    "clinic.uploads.UploadLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A view that can't reach the database answers 503 with the phone number.

@@ -22,6 +22,9 @@ from inquiries.models import Inquiry, Topic
 from inquiries.spam import check_form_token, issue_form_token
 from inquiries.topics import WITHDRAWN_MESSAGE
 
+# Contact methods that need a phone number; the form's script marks the phone field
+# required as soon as one is chosen, and clean() insists on it.
+NEEDS_PHONE = (Inquiry.ContactMethod.PHONE, Inquiry.ContactMethod.TEXT)
 PHONE_REGION = "US"
 PHONE_MAX_INPUT = 30
 MESSAGE_MAX_LENGTH = Inquiry._meta.get_field("message").max_length
@@ -205,6 +208,7 @@ class InquiryForm(forms.ModelForm):
                 "autocomplete": "tel",
                 "inputmode": "tel",
                 "maxlength": PHONE_MAX_INPUT,
+                "data-required-for": " ".join(NEEDS_PHONE),
             }
         ),
     )
@@ -259,6 +263,7 @@ class InquiryForm(forms.ModelForm):
         self.now = now
         self.submission_token = None
         self.spam_reason = ""
+        self.send_again = False
         if not self.is_bound:
             self.initial.setdefault("form_token", issue_form_token(now=now))
 
@@ -288,10 +293,7 @@ class InquiryForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        needs_phone = cleaned_data.get("contact_method") in (
-            Inquiry.ContactMethod.PHONE,
-            Inquiry.ContactMethod.TEXT,
-        )
+        needs_phone = cleaned_data.get("contact_method") in NEEDS_PHONE
         if needs_phone and not cleaned_data.get("phone") and "phone" not in self.errors:
             self.add_error(
                 "phone",
@@ -300,14 +302,27 @@ class InquiryForm(forms.ModelForm):
                 ),
             )
         # Spam signs don't block the form: a suspect inquiry is stored as spam for
-        # staff to review, and the sender sees the usual thank-you page.
+        # staff to review, and the sender sees the usual thank-you page. The fill time
+        # alone is no such sign: autofill and fast typists beat it, so that form is shown
+        # again to check and send, and a person is never filed as spam unseen.
         check = check_form_token(cleaned_data.get("form_token"), now=self.now)
         self.submission_token = check.token
         if cleaned_data.get("website"):
             self.spam_reason = "hidden honeypot field filled in"
+        elif check.send_again:
+            self.send_again = True
+            self._renew_form_token()
         else:
             self.spam_reason = check.spam_reason
         return cleaned_data
+
+    def _renew_form_token(self):
+        """Show the form again with a token for the same submission whose next send
+        skips the fill-time check (the person has looked and sent it again)."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("form_token")] = issue_form_token(
+            token=self.submission_token, checked=True
+        )
 
     def keep_input_without_database(self):
         """Make the bound form renderable with the database down: the typed topic is

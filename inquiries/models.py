@@ -288,6 +288,12 @@ class Inquiry(models.Model):
             message=f"{old.label} → {status.label}",
             data={"from": old.value, "to": status.value},
         )
+        if old == self.Status.SPAM:
+            # Held as spam, it was stored without its emails: a real inquiry after all, it
+            # gets them now, whatever screen let it out.
+            from inquiries.services import queue_arrival_emails  # services imports models
+
+            queue_arrival_emails(self)
 
     @transaction.atomic
     def assign(self, user, *, actor=None):

@@ -123,11 +123,31 @@ def submit_inquiry(*, form, request, rate_limited=False):
         if not Topic.objects.filter(pk=inquiry.topic_id).exists():
             raise TopicWithdrawn from None
         raise
+    _send_when_committed(inquiry, notifications)
+    return inquiry, True
+
+
+def queue_arrival_emails(inquiry):
+    """Queue the emails a new inquiry gets, those it lacks, and send them after commit:
+    for an inquiry moved out of spam, which was stored without them."""
+    queued = []
+    for notification in _notifications_for(inquiry, now=timezone.now()):
+        notification.inquiry = inquiry
+        try:
+            with transaction.atomic():
+                notification.save(force_insert=True)
+        except IntegrityError:
+            continue  # one of this kind already exists (sent before a mistaken spam mark)
+        queued.append(notification)
+    _send_when_committed(inquiry, queued)
+
+
+def _send_when_committed(inquiry, notifications):
+    # After commit, so a mail failure can't undo the inquiry; the rows make it retried.
     if notifications and not settings.INTAKE_NOTIFY_EMAILS:
         logger.warning("INTAKE_NOTIFY_EMAILS is empty: no intake email for %s", inquiry.reference)
     if notifications and settings.INQUIRY_EMAILS_IN_REQUEST:
         transaction.on_commit(lambda: send_after_commit(notifications), robust=True)
-    return inquiry, True
 
 
 def _store(inquiry, dependents):

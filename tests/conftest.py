@@ -3,6 +3,7 @@ import tempfile
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 
 
 def pytest_configure(config):
@@ -53,6 +54,25 @@ def empty_cache():
     forget_everything()
     yield
     forget_everything()
+
+
+class RecordingUploadHandler(TemporaryFileUploadHandler):
+    """Django's temporary-file upload handler, noting each file it starts to write."""
+
+    started = []
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        RecordingUploadHandler.started.append(self.file_name)
+
+
+@pytest.fixture
+def upload_handlers(settings):
+    """Uploads spooled to disk from the first kilobyte, each one noted in `.started`."""
+    RecordingUploadHandler.started = []
+    settings.FILE_UPLOAD_HANDLERS = ["tests.conftest.RecordingUploadHandler"]
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+    return RecordingUploadHandler
 
 
 # Personas shared by the CRM tests (tests/security overrides intake_user to allow export).

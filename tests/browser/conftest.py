@@ -121,7 +121,8 @@ def demo_content(transactional_db):
 @pytest.fixture
 def quick_fill_allowed(monkeypatch):
     """Playwright types faster than any person: without this, a form filled in under
-    MIN_FILL_SECONDS is stored as spam. The live server runs in this process."""
+    MIN_FILL_SECONDS is shown again to check and send. The live server runs in this
+    process."""
     monkeypatch.setattr("inquiries.spam.MIN_FILL_SECONDS", 0)
 
 

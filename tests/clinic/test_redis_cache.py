@@ -14,7 +14,7 @@ from django.core.cache import caches
 from inquiries.models import Inquiry
 from inquiries.spam import count_submission
 from tests.inquiries.crm_factories import dashboard_url, make_intake_user, queue_url
-from tests.inquiries.factories import form_data
+from tests.inquiries.factories import form_data, post_form
 from tests.pages.factories import make_page
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -75,8 +75,7 @@ def test_form_rate_limit_holds_on_redis(client, db, settings, redis_cache):
     settings.INQUIRY_RATE_LIMIT = 2
 
     statuses = [
-        client.post("/get-in-touch/", form_data(email=f"p{n}@example.com")).status_code
-        for n in range(3)
+        post_form(client, form_data(email=f"p{n}@example.com")).status_code for n in range(3)
     ]
 
     assert statuses == [303, 303, 429]
@@ -102,7 +101,7 @@ def test_inquiry_is_stored_and_pages_served_while_redis_is_down(client, db, sett
 
     article = client.get(page.path)
     form = client.get("/get-in-touch/")
-    sent = client.post("/get-in-touch/", data)
+    sent = post_form(client, data)
     thanks = client.get(sent["Location"])
 
     assert article.status_code == form.status_code == thanks.status_code == 200

@@ -86,6 +86,19 @@ def test_a_12_mb_file_is_refused_before_it_is_decoded(admin_client, media_root):
     assert_nothing_stored(media_root)
 
 
+def test_an_upload_request_far_over_the_limit_is_refused_unread(
+    admin_client, media_root, upload_handlers
+):
+    huge = SimpleUploadedFile("huge.jpg", b"\xff\xd8\xff" + bytes(25 * 1024 * 1024))
+
+    response = upload(admin_client, huge)
+
+    assert response.status_code == 413
+    assert "at most 10 MB" in response.text
+    assert upload_handlers.started == []
+    assert_nothing_stored(media_root)
+
+
 def test_a_picture_with_too_many_pixels_is_refused(admin_client, media_root):
     buffer = io.BytesIO()
     PillowImage.new("1", (8000, 8000)).save(buffer, "PNG")  # 64 megapixels, a few KB

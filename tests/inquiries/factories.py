@@ -1,6 +1,7 @@
 """Small builders for the inquiry form's tests."""
 
 import time
+from urllib.parse import urlencode
 
 from django.utils import timezone
 
@@ -31,6 +32,13 @@ def form_data(**overrides):
     }
     data.update(overrides)
     return data
+
+
+def post_form(client, data, path="/get-in-touch/", **extra):
+    """POST the form as a browser does (urlencoded): the form refuses multipart bodies."""
+    return client.post(
+        path, urlencode(data, doseq=True), content_type="application/x-www-form-urlencoded", **extra
+    )
 
 
 def make_inquiry(**overrides):

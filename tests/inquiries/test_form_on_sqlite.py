@@ -15,14 +15,14 @@ SUBMIT = """
 from django.test import Client
 from django.test.utils import setup_test_environment
 from inquiries.models import Inquiry
-from tests.inquiries.factories import form_data
+from tests.inquiries.factories import form_data, post_form
 
 setup_test_environment()
 client = Client()
 client.get("/get-in-touch/")
 data = form_data()
-first = client.post("/get-in-touch/", data)
-again = client.post("/get-in-touch/", data)
+first = post_form(client, data)
+again = post_form(client, data)
 inquiry = Inquiry.objects.get()
 print(first.status_code, again.status_code, inquiry.events.count(), inquiry.notifications.count())
 """

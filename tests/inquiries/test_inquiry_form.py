@@ -5,7 +5,7 @@ import pytest
 from inquiries.forms import CONTROL_CHARACTERS_MESSAGE, InquiryForm
 from inquiries.models import Topic
 from inquiries.spam import check_form_token, issue_form_token
-from tests.inquiries.factories import form_data, form_token
+from tests.inquiries.factories import form_data, form_token, post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -258,20 +258,38 @@ def test_inquiry_form_requires_consent():
     ("overrides", "reason"),
     [
         ({"website": "http://spam.example"}, "hidden honeypot field filled in"),
-        ({"form_token": 1}, "sent "),
-        ({"form_token": 2 * 86400}, "form shown more than a day"),
         ({"form_token": ""}, "form token missing"),
         ({"form_token": "0123.456:forged"}, "form token invalid"),
     ],
 )
 def test_inquiry_form_flags_spam_signs_without_blocking(overrides, reason):
-    if isinstance(overrides.get("form_token"), int):  # seconds since the form was shown
-        overrides = {"form_token": form_token(seconds_ago=overrides["form_token"])}
-
     form = bound(**overrides)
 
     assert form.is_valid(), form.errors
     assert form.spam_reason.startswith(reason)
+    assert not form.send_again
+
+
+# 1 s: sent faster than a person types; two days: a form left open in a tab.
+@pytest.mark.parametrize("seconds_ago", [1, 2 * 86400])
+def test_inquiry_form_sent_too_fast_or_too_late_is_asked_for_again_not_spam(seconds_ago):
+    form = bound(form_token=form_token(seconds_ago=seconds_ago))
+
+    assert form.is_valid(), form.errors
+    assert form.send_again
+    assert form.spam_reason == ""
+
+
+def test_form_shown_again_gets_a_token_that_passes_at_once_for_the_same_submission():
+    first = bound(form_token=form_token(seconds_ago=0))
+    first.is_valid()
+
+    again = bound(form_token=first["form_token"].value())
+
+    assert again.is_valid(), again.errors
+    assert not again.send_again
+    assert again.spam_reason == ""
+    assert again.submission_token == first.submission_token
 
 
 def test_form_token_carries_a_fresh_uuid_each_time():
@@ -285,9 +303,9 @@ def test_form_token_timing_can_be_checked_at_a_given_time():
     shown = time.time()
     token = issue_form_token(now=shown)
 
-    assert check_form_token(token, now=shown + 2).spam_reason
-    assert check_form_token(token, now=shown + 3).spam_reason == ""
-    assert check_form_token(token, now=shown + 86401).spam_reason
+    assert check_form_token(token, now=shown + 2).send_again
+    assert not check_form_token(token, now=shown + 3).send_again
+    assert check_form_token(token, now=shown + 86401).send_again
 
 
 def test_unbound_form_renders_labels_and_autocomplete_hints():
@@ -304,7 +322,7 @@ def test_unbound_form_renders_labels_and_autocomplete_hints():
 def test_a_form_shown_with_errors_leaves_the_next_visitors_form_clean(client, db):
     # crispy marks invalid fields on the widgets it renders: one visitor's marks must
     # never show on the next visitor's form.
-    shown = client.post("/get-in-touch/", form_data(first_name="", email="not an email"))
+    shown = post_form(client, form_data(first_name="", email="not an email"))
     fresh = client.get("/get-in-touch/")
 
     assert shown.content.decode().count("is-invalid") >= 2

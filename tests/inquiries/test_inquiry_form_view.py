@@ -12,7 +12,13 @@ from clinic.net import hash_ip
 from inquiries import spam, views
 from inquiries.consent import CONSENT_TEXT, CONSENT_VERSION
 from inquiries.models import Inquiry, InquiryEvent, Notification
-from tests.inquiries.factories import form_data, form_token, make_inquiry, make_published_page
+from tests.inquiries.factories import (
+    form_data,
+    form_token,
+    make_inquiry,
+    make_published_page,
+    post_form,
+)
 
 URL = "/get-in-touch/"
 
@@ -23,7 +29,7 @@ def intake_addresses(settings):
 
 
 def post(client, data, path=URL, **extra):
-    return client.post(path, data, **extra)
+    return post_form(client, data, path, **extra)
 
 
 def h1_count(response):
@@ -78,10 +84,10 @@ def test_form_page_labels_every_field_and_hides_the_honeypot(client, db):
     assert "Leave this field empty" in honeypot
 
 
-def test_header_and_404_link_to_the_form(client, db):
+def test_header_footer_and_404_link_to_the_form(client, db):
     html = client.get("/no-such-page/").content.decode()
 
-    assert html.count(f'href="{URL}"') == 2
+    assert html.count(f'href="{URL}"') == 3
 
 
 def test_valid_post_stores_the_inquiry_and_redirects_with_303(client, db):
@@ -218,19 +224,72 @@ def test_honeypot_submission_is_stored_as_spam_and_sends_nothing(
     assert mailoutbox == []
 
 
+SEND_AGAIN = "Please check your details below, then press “Send message” again to send them."
+
+
+def form_token_in(response):
+    return re.search(r'name="form_token" value="([^"]+)"', response.text).group(1)
+
+
 # 1 s: the token keeps whole seconds, so "2 s ago" can read as 3 s on a slow run.
+# Two days: a form left open in a tab, sent long after it was shown.
 @pytest.mark.parametrize("seconds_ago", [0, 1, 2 * 24 * 60 * 60])
-def test_too_fast_or_stale_submission_is_stored_as_spam_and_sends_nothing(
+def test_too_fast_or_stale_submission_is_shown_again_as_typed_and_stores_nothing(
     client, db, mailoutbox, django_capture_on_commit_callbacks, seconds_ago
 ):
+    data = form_data(
+        form_token=form_token(seconds_ago=seconds_ago), best_time="after 5 pm", message="Hello."
+    )
+
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(client, form_data(form_token=form_token(seconds_ago=seconds_ago)))
+        response = post(client, data)
+
+    html = unescape(response.text)
+    assert response.status_code == 200
+    assert html.count(SEND_AGAIN) == 1
+    assert "Please check what you entered" not in html
+    assert "<title>Error:" not in html
+    for kept in [
+        'value="Ada"',
+        'value="Lovelace"',
+        'value="ada@example.com"',
+        'value="after 5 pm"',
+    ]:
+        assert kept in html
+    assert "Hello.</textarea>" in html
+    assert not Inquiry.objects.exists()
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize("seconds_ago", [0, 2 * 24 * 60 * 60])
+def test_too_fast_or_stale_submission_sent_again_is_stored_with_its_emails(
+    client, db, mailoutbox, django_capture_on_commit_callbacks, seconds_ago
+):
+    shown_again = post(client, form_data(form_token=form_token(seconds_ago=seconds_ago)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = post(client, form_data(form_token=form_token_in(shown_again)))
 
     inquiry = Inquiry.objects.get()
-    assert response.status_code == 303
-    assert inquiry.status == Inquiry.Status.SPAM
-    assert inquiry.spam_reason
-    assert mailoutbox == []
+    assert sent.status_code == 303
+    assert (inquiry.status, inquiry.spam_reason) == (Inquiry.Status.NEW, "")
+    assert sorted(mail.to[0] for mail in mailoutbox) == ["ada@example.com", "intake@clinic.example"]
+
+
+def test_form_shown_again_keeps_its_submission_so_a_double_send_stores_one(client, db):
+    shown_again = post(client, form_data(form_token=form_token(seconds_ago=0)))
+    data = form_data(form_token=form_token_in(shown_again))
+
+    first, second = post(client, data), post(client, data)
+
+    assert first.status_code == second.status_code == 303
+    assert Inquiry.objects.count() == 1
+
+
+def test_fast_submission_with_the_honeypot_filled_is_still_spam(client, db):
+    post(client, form_data(form_token=form_token(seconds_ago=0), website="http://x.example"))
+
+    assert Inquiry.objects.get().status == Inquiry.Status.SPAM
 
 
 def test_tampered_form_token_is_stored_as_spam(client, db):
@@ -379,6 +438,21 @@ def test_source_page_is_kept_for_a_published_page(client, db):
     assert inquiry.source_path == page.path
 
 
+@pytest.mark.parametrize("link", ["site-header__cta", "site-footer__cta", "page-cta"])
+def test_every_way_from_a_page_into_the_form_records_the_page(client, db, link):
+    page = make_published_page()
+    article = client.get(page.path).content.decode()
+    href = re.search(rf'class="[^"]*{link}[^"]*"[^>]*href="([^"]+)"', article)
+    href = href or re.search(rf'class="{link}".*?href="([^"]+)"', article, re.S)
+
+    form_page = client.get(unescape(href.group(1))).content.decode()
+    action = re.search(r'<form class="inquiry-form" method="post" action="([^"]+)"', form_page)
+    post(client, form_data(), path=unescape(action.group(1)))
+
+    inquiry = Inquiry.objects.get()
+    assert (inquiry.source_page, inquiry.source_path) == (page, page.path)
+
+
 @pytest.mark.parametrize(
     "source",
     ["/no-such-page/", "https://evil.example/", "/draft-page/", "javascript:alert(1)", ""],
@@ -514,7 +588,7 @@ def test_head_request_for_the_form_is_answered(client, db):
 
 def test_a_signed_in_staff_member_can_send_the_form_and_stays_signed_in(intake_client):
     page = intake_client.get(URL)
-    sent = intake_client.post(URL, form_data())
+    sent = post(intake_client, form_data())
     thanks = intake_client.get(sent["Location"])
 
     assert page.status_code == thanks.status_code == 200

@@ -11,7 +11,7 @@ from django.utils import timezone
 from inquiries.emails import NoRecipients
 from inquiries.models import Inquiry, InquiryEvent, Notification, Topic
 from inquiries.services import send_due_notifications
-from tests.inquiries.factories import form_data, make_inquiry
+from tests.inquiries.factories import form_data, make_inquiry, post_form
 
 URL = "/get-in-touch/"
 INTAKE = ["intake@clinic.example", "lead@clinic.example"]
@@ -32,7 +32,7 @@ def intake_addresses(settings):
 def submit(client, capture, **overrides):
     data = form_data(**overrides)
     with capture(execute=True):
-        response = client.post(URL, data)
+        response = post_form(client, data)
     assert response.status_code == 303
     return Inquiry.objects.latest("pk")
 
@@ -59,7 +59,7 @@ def test_new_inquiry_sends_intake_and_acknowledgement_after_commit(
 
 def test_nothing_is_sent_before_commit(client, db, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        client.post(URL, form_data())
+        post_form(client, form_data())
 
     assert mailoutbox == []
     assert len(callbacks) == 1
@@ -176,7 +176,7 @@ def test_retry_command_leaves_emails_the_request_is_still_sending(
     client, db, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        client.post(URL, form_data())  # the request died before sending its emails
+        post_form(client, form_data())  # the request died before sending its emails
 
     assert send_due_notifications() == (0, 0)
 

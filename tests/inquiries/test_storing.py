@@ -8,7 +8,7 @@ from django.db.models.signals import pre_save
 
 from inquiries.models import Inquiry, InquiryEvent, Notification, Topic
 from inquiries.topics import WITHDRAWN_MESSAGE
-from tests.inquiries.factories import form_data
+from tests.inquiries.factories import form_data, post_form
 
 URL = "/get-in-touch/"
 
@@ -39,8 +39,8 @@ def shown(response):
 def test_post_stores_everything_once_and_a_resend_adds_nothing(client, mailoutbox):
     data = form_data()
 
-    first = client.post(URL, data)
-    again = client.post(URL, data)
+    first = post_form(client, data)
+    again = post_form(client, data)
 
     assert first.status_code == again.status_code == 303
     assert first["Location"] == again["Location"]
@@ -60,7 +60,7 @@ def test_a_topic_deleted_while_the_form_is_stored_asks_for_another_and_keeps_the
 
     pre_save.connect(delete_the_topic_elsewhere, sender=Inquiry)
     try:
-        response = client.post(URL, form_data(topic=str(spare.pk), first_name="Grace"))
+        response = post_form(client, form_data(topic=str(spare.pk), first_name="Grace"))
     finally:
         pre_save.disconnect(delete_the_topic_elsewhere, sender=Inquiry)
 
@@ -83,7 +83,7 @@ def test_a_source_page_deleted_while_the_form_is_stored_keeps_the_inquiry(client
 
     pre_save.connect(delete_the_page_elsewhere, sender=Inquiry)
     try:
-        response = client.post(f"{URL}?from={page.path}", form_data())
+        response = post_form(client, form_data(), f"{URL}?from={page.path}")
     finally:
         pre_save.disconnect(delete_the_page_elsewhere, sender=Inquiry)
 
@@ -97,11 +97,11 @@ def test_a_source_page_deleted_while_the_form_is_stored_keeps_the_inquiry(client
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_post_on_a_connection_the_server_dropped_is_stored_on_a_new_one(client):
-    client.post(URL, form_data())
+    post_form(client, form_data())
     on_another_server("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
 
     close_old_connections()  # what Django does at the start of each request
-    response = client.post(URL, form_data(email="grace@example.com"))
+    response = post_form(client, form_data(email="grace@example.com"))
 
     assert response.status_code == 303
     assert Inquiry.objects.get(email="grace@example.com").notifications.count() == 2
@@ -112,7 +112,7 @@ def test_a_topic_deactivated_in_the_admin_is_refused_on_the_next_post(client, db
     ptsd.is_active = False
     ptsd.save()
 
-    response = client.post(URL, form_data(topic=str(ptsd.pk)))
+    response = post_form(client, form_data(topic=str(ptsd.pk)))
 
     assert response.status_code == 200
     assert WITHDRAWN_MESSAGE in shown(response)
@@ -123,7 +123,7 @@ def test_a_topic_added_elsewhere_is_accepted_at_once(client, db):
     Topic.objects.bulk_create([Topic(name="Added elsewhere")])
     added = Topic.objects.get(name="Added elsewhere")
 
-    response = client.post(URL, form_data(topic=str(added.pk), email="grace@example.com"))
+    response = post_form(client, form_data(topic=str(added.pk), email="grace@example.com"))
 
     assert response.status_code == 303
     assert Inquiry.objects.get(email="grace@example.com").topic == added

@@ -200,7 +200,9 @@ def test_a_saved_page_shows_in_the_next_search(client, known_set):
 
 
 def test_search_refuses_changes_with_405(client, db):
-    assert client.post("/search/", {"q": "ketamine"}).status_code == 405
+    form = "application/x-www-form-urlencoded"  # a multipart body is refused unread (415)
+
+    assert client.post("/search/", "q=ketamine", content_type=form).status_code == 405
 
 
 def test_a_search_logs_nothing_of_the_query(client, known_set, caplog):

@@ -1,0 +1,85 @@
+"""Where a request may carry files: only in the admin, whose image library takes uploads.
+
+Django reads a multipart body the first time anything asks for `request.POST`, writing
+each file over 2.5 MB to a temporary file whatever its size, and CsrfViewMiddleware asks
+before any view runs. So the check is made here, from the headers alone, before anything
+reads the body: outside the admin a multipart POST is refused (415: the public form takes
+text only), and in the admin one far over the image size limit is refused (413).
+"""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template import loader
+from django.urls import NoReverseMatch, reverse
+
+from clinic.context_processors import clinic_details
+from images.uploads import MAX_UPLOAD_BYTES
+
+# Room above the 10 MB limit for the other fields and for telling an editor, on the form
+# itself, how large a slightly oversized picture is; past this nothing is read.
+MAX_ADMIN_UPLOAD_REQUEST_BYTES = 2 * MAX_UPLOAD_BYTES
+MEGABYTE = 1024 * 1024
+
+
+class UploadLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Only a POST body is ever parsed into request.POST and request.FILES.
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            if not request.path_info.startswith(f"/{settings.ADMIN_PATH}"):
+                return files_refused()
+            size = _content_length(request)
+            if size > MAX_ADMIN_UPLOAD_REQUEST_BYTES:
+                return upload_too_large(size)
+        return self.get_response(request)
+
+
+def _content_length(request):
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _refusal(status, *, heading, message, back_url, back_text):
+    # Rendered from settings alone, like the 500 page: cheap, and safe with the database down.
+    context = {
+        **clinic_details(),
+        "heading": heading,
+        "message": message,
+        "back_url": back_url,
+        "back_text": back_text,
+    }
+    return HttpResponse(loader.get_template("upload_refused.html").render(context), status=status)
+
+
+def files_refused():
+    return _refusal(
+        415,
+        heading="Please send your message with the form",
+        message="Our contact form doesn't take files or attachments, so we couldn't accept "
+        "what was sent. Please type your message in the form instead.",
+        back_url=reverse("inquiries:create"),
+        back_text="Go to the contact form",
+    )
+
+
+def _images_admin_url():
+    try:
+        return reverse("admin:images_image_changelist")
+    except NoReverseMatch:  # the image library is not in the admin
+        return f"/{settings.ADMIN_PATH}"
+
+
+def upload_too_large(size):
+    limit = MAX_UPLOAD_BYTES // MEGABYTE
+    return _refusal(
+        413,
+        heading="This upload is too large",
+        message=f"What was sent is {size / MEGABYTE:.1f} MB; a picture can be at most "
+        f"{limit} MB. Please save a smaller copy and upload that.",
+        back_url=_images_admin_url(),
+        back_text="Back to the images",
+    )
