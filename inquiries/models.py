@@ -38,6 +38,10 @@ class InquiryQuerySet(models.QuerySet):
     def closed(self):
         return self.exclude(status__in=Inquiry.OPEN_STATUSES)
 
+    def real(self):
+        """Every inquiry but spam: what the dashboard's figures count."""
+        return self.exclude(status=Inquiry.Status.SPAM)
+
     def urgent_first(self):
         return self.order_by("priority", "created_at")
 
