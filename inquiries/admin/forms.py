@@ -86,6 +86,21 @@ class StatusForm(InquiryActionForm):
         return f"{self.inquiry.reference} moved to {status.label}."
 
 
+class ReopenForm(InquiryActionForm):
+    """For a closing set by mistake: back to the open status it was closed from."""
+
+    reason = forms.CharField(
+        label="Reason for reopening",
+        max_length=500,
+        error_messages={"required": "please give one; it goes on the timeline."},
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+    )
+
+    def apply(self, actor):
+        status = self.inquiry.reopen(reason=self.cleaned_data["reason"], actor=actor)
+        return f"{self.inquiry.reference} reopened as {status.label}."
+
+
 class AssignForm(InquiryActionForm):
     assignee = forms.ModelChoiceField(
         queryset=None, required=False, label="Assign to", empty_label="Nobody (unassign)"
