@@ -91,11 +91,14 @@ def _is_changelist(request):
 
 
 def bad_query_response(request):
-    back = request.path if _is_changelist(request) else reverse("admin:index")
+    if _is_changelist(request):
+        back = {"back_url": request.path, "back_label": "Show the list without it"}
+    else:
+        back = {"back_url": reverse("admin:index"), "back_label": "Go to the admin’s home page"}
     context = {
         "title": "That search or filter couldn’t be used",
         "site_header": admin.site.site_header,
         "site_title": admin.site.site_title,
-        "back_url": back,
+        **back,
     }
     return SimpleTemplateResponse("admin/bad_query.html", context, status=400)

@@ -119,3 +119,20 @@ def test_admin_lists_answer_hostile_query_strings_with_a_message(
     assert not failures, "\n".join(failures)
     assert back_at_the_list.status_code == 200
     assert NOTICE in back_at_the_list.content.decode()
+
+
+def test_export_with_a_refused_query_string_answers_400_and_records_nothing(admin_client):
+    from inquiries.models import InquiryEvent
+    from staff.models import AuditEntry
+
+    admin_client.raise_request_exception = False
+    inquiry = make_inquiry()
+    url = reverse("admin:inquiries_inquiry_export")
+
+    response = admin_client.get(f"{url}?{urlencode({'email__regex': '('})}")
+
+    assert response.status_code == 400
+    assert NOTICE in response.content.decode()
+    assert "Go to the admin’s home page" in response.content.decode()
+    assert not InquiryEvent.objects.filter(inquiry=inquiry, kind="exported").exists()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
