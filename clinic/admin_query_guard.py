@@ -13,7 +13,7 @@ import logging
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ERROR_FLAG
-from django.db import DataError, transaction
+from django.db import DatabaseError, DataError, connection, transaction
 from django.http import HttpResponseRedirect
 from django.template.response import SimpleTemplateResponse
 from django.urls import reverse
@@ -32,24 +32,32 @@ def refused_by_the_database(error):
 
 
 class AdminQueryGuardMiddleware:
-    """Runs admin GETs that carry a query string in a transaction of their own, and
-    answers a value the database refused with the list (and NOTICE) or a 400 page."""
+    """Answers an admin GET whose query string the database refused with the list (and
+    NOTICE) or a 400 page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.admin_prefix = "/" + settings.ADMIN_PATH
 
     def __call__(self, request):
-        if not self._guarded(request):
-            return self.get_response(request)
-        # A refused query aborts the transaction it ran in. Its own transaction (a
-        # savepoint inside a test's) is rolled back alone, so the rest of the request
-        # (the session, the messages) still reaches the database.
-        with transaction.atomic():
-            response = self.get_response(request)
-            if response.status_code >= 500:
-                transaction.set_rollback(True)
-            return response
+        savepoint = self._savepoint(request)
+        response = self.get_response(request)
+        if savepoint:
+            failed = response.status_code >= 500 or getattr(request, "query_refused", False)
+            _end_savepoint(savepoint, keep=not failed)
+        return response
+
+    def _savepoint(self, request):
+        """A refused query aborts the transaction it runs in. In autocommit (how the
+        site runs) that is the query's own, and nothing else is lost. Inside a caller's
+        transaction (a test's) every later query of the request (the session, the
+        messages) would fail, so there the request gets a savepoint to roll back to."""
+        if not (self._guarded(request) and connection.in_atomic_block):
+            return None
+        try:
+            return transaction.savepoint()
+        except DatabaseError:
+            return None  # the database is down: the view meets that and answers it
 
     def _guarded(self, request):
         return (
@@ -67,18 +75,28 @@ class AdminQueryGuardMiddleware:
     def process_exception(self, request, exception):
         if not (self._guarded(request) and refused_by_the_database(exception)):
             return None
-        transaction.set_rollback(True)
+        request.query_refused = True
         if not set(request.GET) - {ERROR_FLAG}:
             return None  # fails without any query of its own: a real fault, not input
         # The path and the error's class only: the query may hold a patient's details.
         logger.warning(
             "%s could not use its query string (%s)", request.path, type(exception).__name__
         )
-        # Until the savepoint is rolled back the connection refuses every query, so both
-        # answers are made without the database.
+        # Until the savepoint (if any) is rolled back the connection refuses every
+        # query, so both answers are made without the database.
         if _is_changelist(request) and ERROR_FLAG not in request.GET:
             return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
         return bad_query_response(request)
+
+
+def _end_savepoint(savepoint, *, keep):
+    try:
+        if keep:
+            transaction.savepoint_commit(savepoint)
+        else:
+            transaction.savepoint_rollback(savepoint)
+    except DatabaseError:
+        pass  # the connection is gone; whoever owns the transaction finds out
 
 
 def _is_changelist(request):

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.test import RequestFactory
 from django.urls import reverse
@@ -136,3 +137,16 @@ def test_export_with_a_refused_query_string_answers_400_and_records_nothing(admi
     assert "Go to the admin’s home page" in response.content.decode()
     assert not InquiryEvent.objects.filter(inquiry=inquiry, kind="exported").exists()
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("query", [{"username__regex": "("}, {"username": NUL}])
+def test_outside_a_transaction_a_refused_query_answers_the_same(admin_client, query):
+    # How the site runs (autocommit): no savepoint is needed, and the answer is the same.
+    admin_client.raise_request_exception = False
+    url = changelist_url(get_user_model())
+
+    response = admin_client.get(f"{url}?{urlencode(query)}", follow=True)
+
+    assert response.redirect_chain == [(f"{url}?e=1", 302)]
+    assert NOTICE in response.content.decode()
