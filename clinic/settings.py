@@ -32,7 +32,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the staff app's site: its sign-in asks for two-factor codes.
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "clinic",
     "staff",
     "images",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view that can't reach the database answers 503 with the phone number.
+    "clinic.middleware.DatabaseOutageMiddleware",
     # An admin list's query string that PostgreSQL refuses becomes a message, not a 500.
     "clinic.admin_query_guard.AdminQueryGuardMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -109,26 +113,42 @@ else:
 # Persistent connections, checked before reuse so a restarted database heals itself.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that doesn't answer is given up on quickly: the page is served from
+    # the cache or answered 503 with the phone number instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3)
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when given (shared by every worker and server), else local memory.
+# clinic.cache's backend is Django's own with one rule added: Redis down costs speed,
+# never a page (a failed read is a miss, a failed write is skipped, logged once).
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "clinic"),
-            # A Redis that is down or slow must cost speed only: give up on it within a
-            # quarter of a second (pages then render, inquiries are stored, and the rate
-            # limit lets submissions through and logs it). redis-py's connections from
-            # a pool, as Django's backend makes them, don't retry.
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-        }
+    DEFAULT_CACHE = {
+        "BACKEND": "clinic.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "clinic"),
+        # A Redis that is down or slow must cost speed only: give up on it within a
+        # quarter of a second. redis-py's connections from a pool, as Django's backend
+        # makes them, don't retry.
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    DEFAULT_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+CACHES = {
+    "default": DEFAULT_CACHE,
+    # Each process's own short-lived copy of the page cache's hottest entries, in front
+    # of the shared cache: a cached page costs no network round trip (pages/cache.py).
+    "pages-local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages-local",
+        "TIMEOUT": 60,
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -264,11 +284,14 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_CLIENT_IP_CALLABLE = "clinic.net.client_ip"
 AXES_VERBOSE = False
+# A mistyped backup code is close to a real one: never kept with the failed attempt.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 # Sessions end after 15 idle minutes (each request renews them) and when the browser closes.
 SESSION_COOKIE_AGE = 15 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# TOTP second factor (django-otp): optional unless the deployment requires it.
+# Two-factor sign-in (django-otp): whoever turns it on needs a code at every sign-in;
+# DJANGO_REQUIRE_2FA makes it everyone's, and then a session must be verified by a code.
 REQUIRE_STAFF_2FA = env_bool("DJANGO_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = CLINIC_NAME
 # Salt for hashing client addresses (audit trail, inquiries): set it in production so
@@ -278,7 +301,13 @@ IP_HASH_SALT = env_str("IP_HASH_SALT") or f"ip-hash:{SECRET_KEY}"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # An outage's 503s are logged once by clinic.outages, not once per request.
+    "filters": {"drop_outage_responses": {"()": "clinic.outages.DropOutageResponses"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django.request": {"filters": ["drop_outage_responses"]},
+        "django.server": {"filters": ["drop_outage_responses"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
 

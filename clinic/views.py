@@ -1,10 +1,16 @@
-from django.db import DatabaseError, connection
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from clinic import outages
 from clinic.context_processors import clinic_details
+
+# How long a client (or a load balancer) is asked to wait before trying again.
+RETRY_AFTER_SECONDS = 60
 
 
 @require_safe
@@ -14,12 +20,30 @@ def healthz(request):
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except DatabaseError:
+    except DatabaseError as error:
+        outages.database.failed(error)
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    outages.database.answered()
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+def service_unavailable(request):
+    """The outage page: the site's design, the phone number and the crisis lines,
+    rendered from settings alone (no database, no cache), never stored by a cache."""
+    template = loader.get_template("503.html")
+    response = HttpResponse(template.render(clinic_details()), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def server_error(request):
-    """The 500 page, rendered from settings alone so it works with the database down."""
+    """The 500 page, rendered from settings alone so it works with the database down.
+    An error that is a database outage (met outside a view, say while saving a staff
+    session) gets the outage page and its 503 instead."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        outages.database.failed(error)
+        return service_unavailable(request)
     template = loader.get_template("500.html")
     return HttpResponse(template.render(clinic_details()), status=500)

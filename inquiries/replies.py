@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from inquiries.models import Inquiry, Notification, ReplyTemplate
-from inquiries.services import SEND_LEASE, send_notification
+from inquiries.services import SEND_LEASE, send_after_commit
 
 PLACEHOLDERS = ("first_name", "clinic_name", "clinic_phone", "staff_first_name", "booking_link")
 
@@ -232,7 +232,7 @@ def queue_reply(*, inquiry, subject, body, template, sender, form_token, send_no
             # The other request stored the same form a moment ago.
             return Notification.objects.get(form_token=form_token), False
     if in_request:
-        transaction.on_commit(lambda: send_notification(notification), robust=True)
+        transaction.on_commit(lambda: send_after_commit([notification]), robust=True)
     return notification, True
 
 

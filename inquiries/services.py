@@ -1,12 +1,14 @@
 """Work on inquiries that spans models: storing a submission, sending its emails."""
 
 import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from clinic import outages
 from clinic.net import client_ip_hash
 from inquiries import emails
 from inquiries.consent import CONSENT_TEXT, CONSENT_VERSION
@@ -16,6 +18,10 @@ from inquiries.models import Inquiry, InquiryEvent, Notification, Topic
 from inquiries.topics import TopicWithdrawn
 
 logger = logging.getLogger(__name__)
+
+# The mail server refused, dropped or never answered the connection (OSError covers
+# refused, reset, DNS and timeouts).
+MAIL_SERVER_DOWN = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
@@ -120,7 +126,7 @@ def submit_inquiry(*, form, request, rate_limited=False):
     if notifications and not settings.INTAKE_NOTIFY_EMAILS:
         logger.warning("INTAKE_NOTIFY_EMAILS is empty: no intake email for %s", inquiry.reference)
     if notifications and settings.INQUIRY_EMAILS_IN_REQUEST:
-        transaction.on_commit(lambda: send_notifications(notifications), robust=True)
+        transaction.on_commit(lambda: send_after_commit(notifications), robust=True)
     return inquiry, True
 
 
@@ -185,7 +191,13 @@ def send_notification(notification):
             NOTIFICATION_SENDERS[notification.kind](notification)
         else:
             SENDERS[notification.kind](notification.inquiry)
-    except Exception as error:  # any failure (SMTP, DNS, templates) is recorded and retried
+    except MAIL_SERVER_DOWN as error:
+        # Recorded on the notification and retried; the log says once that the mail
+        # server is down and once that it is back, not a line per email.
+        outages.email.failed(error)
+        notification.mark_failed(error)
+        return False
+    except Exception as error:  # anything else (a template, a bad address) is retried too
         logger.warning(
             "%s for %s failed: %s",
             notification.get_kind_display(),
@@ -194,6 +206,7 @@ def send_notification(notification):
         )
         notification.mark_failed(error)
         return False
+    outages.email.answered()
     notification.mark_sent()
     return True
 
@@ -201,6 +214,16 @@ def send_notification(notification):
 def send_notifications(notifications):
     for notification in notifications:
         send_notification(notification)
+
+
+def send_after_commit(notifications):
+    """Send from the request once the inquiry is stored. The database may go down in
+    between: the rows stay pending and `send_pending_notifications` sends them later (an
+    email whose 'sent' mark could not be saved may go twice), logged once as an outage."""
+    try:
+        send_notifications(notifications)
+    except (OperationalError, InterfaceError) as error:
+        outages.database.failed(error)
 
 
 def send_due_notifications(*, limit=100):

@@ -6,7 +6,6 @@ so checking it costs one HMAC and no database or cache round-trip. The uuid beco
 `Inquiry.submission_token` (unique), which makes a replayed form create nothing new.
 """
 
-import logging
 import time
 import uuid
 from dataclasses import dataclass
@@ -14,7 +13,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 
 SIGNED_FORM_SALT = "inquiries.form-token"
 MIN_FILL_SECONDS = 3
@@ -34,8 +32,6 @@ return count
 # beyond the limit; past that a flood is answered 429 and logged but not stored, so
 # one client cannot fill the database.
 RATE_LIMITED_KEPT_PER_WINDOW = 20
-
-logger = logging.getLogger(__name__)
 
 
 def issue_form_token(*, now=None):
@@ -72,18 +68,16 @@ def check_form_token(value, *, now=None):
 def count_submission(ip_hash):
     """Count one submission from this client in the current window; return the count.
 
-    Shared by every worker through the cache. On Redis, one script through the client
-    of Django's backend (its `incr` checks the key exists first, so a window ending in
+    Shared by every worker through the cache. On Redis, one script (clinic.cache's
+    run_script: Django's `incr` checks the key exists first, so a window ending in
     between would leave a count that never expires). Other caches use `add`, which
     starts a window exactly once, and `incr`, atomic in local memory.
     """
     cache = caches["default"]
     key = f"inquiries:rate:{ip_hash}"
     window = settings.INQUIRY_RATE_WINDOW_SECONDS
-    if isinstance(cache, RedisCache):
-        redis_key = cache.make_and_validate_key(key)
-        client = cache._cache.get_client(redis_key, write=True)
-        return client.eval(COUNT_IN_WINDOW, 1, redis_key, window)
+    if hasattr(cache, "run_script"):
+        return cache.run_script(key, COUNT_IN_WINDOW, window)
     if cache.add(key, 1, timeout=window):
         return 1
     try:
@@ -108,9 +102,9 @@ def check_rate_limit(ip_hash):
     try:
         count = count_submission(ip_hash)
     except Exception:
-        # The cache is down: let the submission through rather than lose a patient's
-        # inquiry over a counter. The form token and honeypot still apply.
-        logger.warning("Inquiry rate limit: cache unavailable, not counted", exc_info=True)
+        # The cache is down (clinic.outages has logged it once): let the submission
+        # through rather than lose a patient's inquiry over a counter. The form token
+        # and honeypot still apply.
         return RateCheck(limited=False, keep=True, count=0)
     return RateCheck(
         limited=count > limit,

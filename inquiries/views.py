@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
+from clinic import outages
 from clinic.context_processors import clinic_details
 from clinic.net import client_ip_hash
 from inquiries.forms import InquiryForm
@@ -34,9 +35,10 @@ def inquiry_create(request):
         if request.method == "POST":
             return _receive(request, InquiryForm(request.POST))
         return _render_form(request, InquiryForm())
-    except (OperationalError, InterfaceError):
-        # Never a traceback: keep what the patient typed and offer the phone instead.
-        logger.exception("Inquiry form: database unavailable")
+    except (OperationalError, InterfaceError) as error:
+        # Keep what the patient typed and offer the phone instead; the outage is
+        # logged once, not with a traceback per request.
+        outages.database.failed(error)
         return _database_down(request)
 
 

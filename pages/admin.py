@@ -1,9 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
 
-from pages import admin_review
+from pages import admin_review, crisis_lines
 from pages.admin_review import ReadingLevelFilter, ReviewFilter
 from pages.models import FAQ, Page, PageRedirect, PageRevision, Reference
 from pages.revision_admin import PageRevisionsMixin
@@ -38,13 +38,27 @@ class PageAdmin(PageRevisionsMixin, admin.ModelAdmin):
     list_filter = ("status", ReviewFilter, ReadingLevelFilter, "show_in_navigation")
     search_fields = ("title",)
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("path", "updated_at", "open_link", "reading_level")
+    readonly_fields = ("path", "updated_at", "open_link", "reading_level", "crisis_lines")
     autocomplete_fields = ("parent", "social_image")
     list_select_related = ("reviewer",)
     inlines = [FAQInline, ReferenceInline]
     actions = ["publish_now", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "parent", "path", "summary", "body", "reading_level"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "parent",
+                    "path",
+                    "summary",
+                    "body",
+                    "crisis_lines",
+                    "reading_level",
+                ]
+            },
+        ),
         ("Publishing", {"fields": ["status", "publish_at", "open_link", "updated_at"]}),
         ("Medical review", {"fields": ["reviewer", "last_reviewed", "next_review"]}),
         ("Sharing", {"fields": ["social_image"]}),
@@ -71,6 +85,27 @@ class PageAdmin(PageRevisionsMixin, admin.ModelAdmin):
     @admin.display(description="reading level")
     def reading_level(self, page):
         return admin_review.reading_summary(page)
+
+    @admin.display(description="crisis lines")
+    def crisis_lines(self, page):
+        return crisis_lines.editor_note(page)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self._explain_crisis_lines(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        # A draft leaves the live page as it is; its preview shows the lines it brings.
+        if not getattr(obj, "_saving_draft", False):
+            self._explain_crisis_lines(request, obj)
+        return response
+
+    def _explain_crisis_lines(self, request, page):
+        # After the FAQs are saved: their words count too.
+        if page.mentions_crisis:
+            self.message_user(request, crisis_lines.EXPLANATION, messages.INFO)
 
     @admin.display(description="on the site")
     def open_link(self, page):

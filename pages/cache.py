@@ -1,48 +1,43 @@
 """Whole-response caching of the public pages in the shared cache (Redis in production).
 
-Every cached response is stored under a content *generation* number. Any save or delete
-of a Page, FAQ or Reference bumps the generation, so the next request renders afresh:
-navigation and home listings change with it. The ETag is derived from generation + path,
-so a browser or CDN revalidates with If-None-Match and gets a 304 without any database
-query or template rendering.
+Every cached response is stored under the content version it was rendered at
+(pages/content_version.py: a number in the database, bumped in the same transaction as
+any change to what public pages show). A response is served only while its version is
+current, so navigation and home listings change with any edit, and an edit made while
+Redis was unreachable is seen as soon as Redis answers again. The ETag is derived from
+the version and the path, so a browser or CDN revalidates with If-None-Match and gets a
+304 without any template rendering.
 
-A page scheduled for the future must go live on time with no cron: the cache also holds
-the next scheduled publish time; the first request after it bumps the generation, and no
-entry is kept longer than the time left until then.
+Each process keeps its own short-lived copy of the entries it serves (the "pages-local"
+cache) in front of Redis, so a hit costs no network round trip; reading the version
+costs one small query per process per second. A save is therefore fresh on every server
+within about a second, and at once on the server that saved it.
 
-Only anonymous GET and HEAD requests use the cache. A request carrying a session cookie
-(a signed-in staff member) is never served a cached page and never stores one; the views
-never touch the session or the CSRF token, so public responses carry no Set-Cookie and no
-Vary: Cookie.
+Only anonymous GET and HEAD requests for an allowed host use the cache. A request
+carrying a session cookie (a signed-in staff member) is never served a cached page and
+never stores one; the views never touch the session or the CSRF token, so public
+responses carry no Set-Cookie and no Vary: Cookie.
 
 PublicPageCacheMiddleware, the outermost middleware, stores what the views mark
-shareable (`cache_public_page`) and answers later requests for it. A cache outage only
-costs speed: every cache error counts as a miss, and the page is rendered.
+shareable (`cache_public_page`) and answers later requests for it. A Redis outage only
+costs speed (clinic/cache.py), and a database outage still serves every page this
+process or Redis has a copy of.
 """
 
-import contextlib
 import hashlib
-import logging
-import secrets
-import time
 from functools import cache as memoize
 from functools import wraps
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.core.cache import cache, caches
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
-logger = logging.getLogger(__name__)
+from pages import content_version
 
-GENERATION_KEY = "pages:generation"
-NEXT_PUBLISH_KEY = "pages:next-publish"
-NOTHING_SCHEDULED = 0
 MAX_TIMEOUT = 24 * 60 * 60
 # Browsers and CDNs may keep a copy but must revalidate it every time: revalidation is a
 # cheap 304 from the cache, and a saved page is fresh on the very next request.
@@ -56,56 +51,10 @@ QUERY_KEYED_PAGES = {"/search/": "q"}
 QUERY_KEYED_TIMEOUT = 10 * 60
 
 
-def _next_publish_timestamp():
-    from pages.models import Page
-
-    when = (
-        Page.objects.filter(status=Page.Status.PUBLISHED, publish_at__gt=timezone.now())
-        .order_by("publish_at")
-        .values_list("publish_at", flat=True)
-        .first()
-    )
-    return when.timestamp() if when else NOTHING_SCHEDULED
-
-
-def bump_generation():
-    """Invalidate every cached page: later requests use a new generation number."""
-    # A random start keeps ETags from before a cache flush from ever matching again.
-    if not cache.add(GENERATION_KEY, secrets.randbelow(2**40), timeout=None):
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:  # evicted between add and incr
-            cache.set(GENERATION_KEY, secrets.randbelow(2**40), timeout=None)
-    cache.set(NEXT_PUBLISH_KEY, _next_publish_timestamp(), timeout=None)
-
-
 def content_changed(**kwargs):
-    """Signal receiver for saves and deletes of pages, FAQs and references."""
-    _bump_or_log()
-    # Once more after commit: a request that rendered the old rows between the first bump
-    # and the commit may have stored them under the new generation.
-    transaction.on_commit(_bump_or_log)
-
-
-def _bump_or_log():
-    # An editor's save must never fail over the cache. Entries expire within a day.
-    try:
-        bump_generation()
-    except Exception:
-        logger.error("Page cache unavailable: cached pages may show old content", exc_info=True)
-
-
-def current_generation():
-    """(generation, next scheduled publish timestamp or 0), in one cache round trip."""
-    values = cache.get_many([GENERATION_KEY, NEXT_PUBLISH_KEY])
-    generation = values.get(GENERATION_KEY)
-    next_publish = values.get(NEXT_PUBLISH_KEY)
-    if generation is None or next_publish is None or 0 < next_publish <= time.time():
-        bump_generation()
-        values = cache.get_many([GENERATION_KEY, NEXT_PUBLISH_KEY])
-        generation = values.get(GENERATION_KEY, 0)
-        next_publish = values.get(NEXT_PUBLISH_KEY, NOTHING_SCHEDULED)
-    return generation, next_publish
+    """Signal receiver for saves and deletes of what public pages show: every cached
+    page is stale once the change commits."""
+    content_version.bump()
 
 
 def _digest(text):
@@ -180,14 +129,8 @@ def entry_key(path):
     return f"pages:response:{release()}:{_digest(path)}"
 
 
-def make_etag(generation, path):
-    return f'"{_digest(f"{release()}:{generation}:{path}")}"'
-
-
-def _timeout(next_publish):
-    if next_publish == NOTHING_SCHEDULED:
-        return MAX_TIMEOUT
-    return max(1, min(MAX_TIMEOUT, int(next_publish - time.time())))
+def make_etag(version, path):
+    return f'"{_digest(f"{release()}:{version}:{path}")}"'
 
 
 def _if_none_match(header):
@@ -224,8 +167,9 @@ def is_signed_in(request):
 
 
 def skip_prefixes():
-    """Addresses that are never public pages: static files and the admin."""
-    return (settings.STATIC_URL, "/" + settings.ADMIN_PATH)
+    """Addresses that are never public pages: static files, the admin and the health
+    check (which must depend on nothing but the database)."""
+    return (settings.STATIC_URL, "/" + settings.ADMIN_PATH, "/healthz")
 
 
 def cache_public_page(view):
@@ -255,25 +199,24 @@ _NOT_STORED = {"content-length", "set-cookie", "vary"}
 
 def find_fresh(path, identity=None):
     """(etag, headers, body) of the current cached response for path (or identity, see
-    cache_identity), or None.
+    cache_identity), or None. No database query but the version's, once a second, and a
+    database outage doesn't stop it."""
+    return _lookup(content_version.current(), entry_key(identity or path))
 
-    One cache round trip: the generation, the next publish time and the page's entry
-    together. It never touches the database (healthz and a database outage must not
-    depend on it).
-    """
-    key = entry_key(identity or path)
-    try:
-        values = cache.get_many([GENERATION_KEY, NEXT_PUBLISH_KEY, key])
-    except Exception:
-        logger.warning("Page cache unavailable; rendering %s", path, exc_info=True)
+
+def _lookup(version, key):
+    # This process's copy first, then the shared cache's: either counts only if it was
+    # stored at the current content version.
+    if version is None:
         return None
-    next_publish = values.get(NEXT_PUBLISH_KEY)
-    entry = values.get(key)
-    if next_publish is None or 0 < next_publish <= time.time():
-        return None  # a scheduled page is due: render, which bumps the generation
-    if entry is None or entry[0] != values.get(GENERATION_KEY):
-        return None
-    _generation, etag, headers, body = entry
+    local = caches["pages-local"]
+    entry = local.get(key)
+    if entry is None or entry[0] != version:
+        entry = cache.get(key)
+        if entry is None or entry[0] != version:
+            return None
+        local.set(key, entry)
+    _version, etag, headers, body = entry
     return etag, headers, body
 
 
@@ -293,6 +236,10 @@ class PublicPageCacheMiddleware:
         self.ssl_redirect = settings.SECURE_SSL_REDIRECT
 
     def __call__(self, request):
+        if request.method in ("GET", "HEAD"):
+            # A cached page answers only the site's own hosts: checked before the cache,
+            # not only on a miss. Raises DisallowedHost, which Django answers with a 400.
+            request.get_host()
         if (
             request.method not in ("GET", "HEAD")
             or is_signed_in(request)
@@ -302,45 +249,39 @@ class PublicPageCacheMiddleware:
         ):
             return self.get_response(request)
 
+        # Read before rendering: a page is stored under the version it may be older than,
+        # never under a newer one.
+        version = content_version.current()
         # Logs name the path only, never the identity: a search query is health information.
-        hit = find_fresh(request.path, cache_identity(request))
+        key = entry_key(cache_identity(request))
+        hit = _lookup(version, key)
         if hit is not None:
             return self._replay(request, *hit)
 
         response = self.get_response(request)
         if (
-            getattr(response, "public_page", False)
+            version is not None  # the database is down: the response stands, uncached
+            and getattr(response, "public_page", False)
             and not response.cookies
             and not _touched_private_state(request)
         ):
-            return self._store(request, response)
+            return self._store(request, response, version, key)
         return response
 
-    def _store(self, request, response):
-        try:
-            generation, next_publish = current_generation()
-        except Exception:
-            logger.warning("Page cache unavailable; not storing %s", request.path, exc_info=True)
-            return response
-        identity = cache_identity(request)
-        etag = make_etag(generation, identity)
+    def _store(self, request, response, version, key):
+        etag = make_etag(version, cache_identity(request))
         response["ETag"] = etag
         response["Cache-Control"] = PUBLIC_CACHE_CONTROL
         headers = [
             (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED
         ]
-        entry = (generation, etag, headers, response.content)
-        with contextlib.suppress(Exception):  # a full or unreachable cache only costs speed
-            cache.set(entry_key(identity), entry, self._timeout(request, next_publish))
+        entry = (version, etag, headers, response.content)
+        timeout = QUERY_KEYED_TIMEOUT if request.path in QUERY_KEYED_PAGES else MAX_TIMEOUT
+        cache.set(key, entry, timeout)  # a failed write only costs speed
+        caches["pages-local"].set(key, entry)
         if _etag_matches(request, etag):
             return self._not_modified(etag, headers)
         return response
-
-    @staticmethod
-    def _timeout(request, next_publish):
-        if request.path in QUERY_KEYED_PAGES:
-            return min(QUERY_KEYED_TIMEOUT, _timeout(next_publish))
-        return _timeout(next_publish)
 
     def _replay(self, request, etag, headers, content):
         if _etag_matches(request, etag):

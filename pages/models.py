@@ -8,6 +8,7 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models, transaction
 from django.utils import timezone
 
+from pages.crisis_lines import mentions_crisis
 from pages.readability import above_target, grade_body, reading_target
 from pages.rendering import (
     CTA_MARKER,
@@ -131,12 +132,21 @@ class Page(models.Model):
         help_text=(
             "Markdown. Use ## for sections and ### for sub-sections: they build the table "
             f"of contents. Put {CTA_MARKER} on its own line where the “Talk to our team” box "
-            "belongs (it follows the body otherwise), and [[crisis-lines]] on its own line "
-            "next to any passage about suicide or self-harm."
+            "belongs (it follows the body otherwise). A page that mentions suicide or "
+            "self-harm shows the crisis lines near the top by itself; [[crisis-lines]] on its "
+            "own line also shows them where it stands."
         )
     )
     body_html = models.TextField(editable=False, blank=True)
     toc_html = models.TextField(editable=False, blank=True)
+    mentions_crisis = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text=(
+            "The title, summary, body or an FAQ mentions suicide or self-harm, so the page "
+            "shows the crisis lines near the top. Set on save."
+        ),
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(
         default=timezone.now,
@@ -242,6 +252,7 @@ class Page(models.Model):
                 "path",
                 "body_html",
                 "toc_html",
+                "mentions_crisis",
                 "updated_at",
                 "next_review",
                 "reading_grade",
@@ -258,13 +269,35 @@ class Page(models.Model):
     def get_absolute_url(self):
         return self.path
 
-    def render(self):
-        """The body's stored HTML, table of contents and reading grades, from its Markdown.
+    def render(self, *, faqs=None):
+        """The body's stored HTML, table of contents, reading grades and crisis flag.
 
-        A few milliseconds even for the longest page, so done on every save.
+        A few milliseconds even for the longest page, so done on every save. faqs default
+        to the stored ones; a draft's preview passes its own.
         """
-        self.body_html, self.toc_html = render_body(self.body, self.path)
+        if faqs is None:
+            faqs = FAQ.objects.filter(page_id=self.pk) if self.pk else []
+        self.mentions_crisis = mentions_crisis(self, faqs)
+        self.body_html, self.toc_html = render_body(
+            self.body, self.path, crisis_at_top=self.mentions_crisis
+        )
         self.reading_grade, self.smog_grade = grade_body(self.body)
+
+    def refresh_crisis_lines(self):
+        """After an FAQ is saved or deleted: its words count, so the flag may change (and
+        with it how a [[crisis-lines]] marker renders)."""
+        from pages.cache import content_changed
+
+        flag = mentions_crisis(self, FAQ.objects.filter(page_id=self.pk))
+        # Compared with the stored row: this instance may be older than the database.
+        if not Page.objects.filter(pk=self.pk).exclude(mentions_crisis=flag).exists():
+            self.mentions_crisis = flag
+            return
+        self.render()
+        Page.objects.filter(pk=self.pk).update(
+            mentions_crisis=self.mentions_crisis, body_html=self.body_html, toc_html=self.toc_html
+        )
+        content_changed()
 
     def refresh_from_db(self, using=None, fields=None, from_queryset=None):
         super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
@@ -313,6 +346,13 @@ class Page(models.Model):
         """Due within REVIEW_DUE_SOON and not yet overdue."""
         today = timezone.localdate()
         return not self.review_overdue and self.review_due <= today + REVIEW_DUE_SOON
+
+    @property
+    def upcoming_review(self):
+        """The next review date while it is still ahead (by the clinic's date); None once
+        it is due, so patients are never shown a due date that has passed."""
+        due = self.review_due
+        return due if due and due > timezone.localdate() else None
 
     @property
     def reading_grade_target(self):
@@ -459,6 +499,12 @@ class FAQ(PagePart):
     def save(self, *args, **kwargs):
         self.answer_html = render_markdown(self.answer)
         super().save(*args, **kwargs)
+        self.page.refresh_crisis_lines()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.page.refresh_crisis_lines()
+        return result
 
 
 class Reference(PagePart):
@@ -543,3 +589,8 @@ class ReviewReminder(models.Model):
 
     def __str__(self):
         return f"{self.clinician} · {self.sent_on} · {self.page_count} page(s)"
+
+
+# The page cache's content version lives with the cache code; imported here so Django
+# registers the model with the pages app.
+from pages.content_version import ContentVersion  # noqa: E402, F401

@@ -210,9 +210,13 @@ def _marker_token(name):
     return f"pagesmarker{name}"
 
 
-def _box_html(marker, page_path):
+def _box_html(marker, page_path, crisis_at_top):
     if marker == CTA_MARKER:
         return render_to_string("includes/_page_cta.html", {"get_in_touch_url": cta_url(page_path)})
+    # The box already shows near the top: the editor's spot keeps the numbers as one line,
+    # so a section written around the marker isn't left empty and the box shows once.
+    if crisis_at_top:
+        return render_to_string("includes/_crisis_line.html")
     return render_to_string("includes/_crisis_box.html")
 
 
@@ -281,9 +285,10 @@ def _figures(text):
     }
 
 
-def render_body(text, page_path):
+def render_body(text, page_path, *, crisis_at_top=False):
     """A page body to (body_html, toc_html); marker lines become the CTA or crisis box,
-    or an image's figure. The boxes and figures go in after sanitising: they are ours."""
+    or an image's figure. The boxes and figures go in after sanitising: they are ours.
+    crisis_at_top: the page shows the crisis box near the top (see pages/crisis_lines.py)."""
     markers = {CTA_MARKER: _marker_token("cta"), CRISIS_MARKER: _marker_token("crisis")}
     figures = _figures(text)
     inserts = {}
@@ -298,7 +303,9 @@ def render_body(text, page_path):
     body_html = sanitise(md.convert("\n".join(lines)))
     for marker, token in markers.items():
         if token in body_html:
-            body_html = body_html.replace(f"<p>{token}</p>", _box_html(marker, page_path))
+            body_html = body_html.replace(
+                f"<p>{token}</p>", _box_html(marker, page_path, crisis_at_top)
+            )
     for token, figure in inserts.items():
         body_html = body_html.replace(f"<p>{token}</p>", figure)
     return body_html, _toc_list(md.toc_tokens)

@@ -367,10 +367,11 @@ def _preview_context(page, content):
     """The public page's context for a draft: the page as it will be once published."""
     revisions.set_page_fields(page, content)
     page.path = page.build_path()
-    page.render()
     faqs = [FAQ(page=page, **row) for row in content.get("faqs", [])]
     for faq in faqs:
         faq.answer_html = render_markdown(faq.answer)
+    # The draft's FAQs count for the crisis lines, as they will once it is published.
+    page.render(faqs=faqs)
     context = page_context(
         page,
         faqs=faqs,

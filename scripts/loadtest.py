@@ -1,12 +1,15 @@
 #!/usr/bin/env python
-"""Load and fault test: no inquiry lost or doubled under load, through a database restart
-and a mail outage, and with two app servers sharing PostgreSQL and Redis.
+"""Load and fault test: no inquiry lost or doubled under load, through outages of the
+database, the mail server and Redis, and with two app servers sharing PostgreSQL and Redis.
 
-    .venv/bin/python scripts/loadtest.py [--scenario all|concurrency|db-restart|smtp|two-servers]
+    .venv/bin/python scripts/loadtest.py [--scenario all|concurrency|db-restart|smtp|
+        two-servers|redis-down] [--app-port 8801] [--smtp-port 8825] [--pg-port 25432]
+        [--redis-port 6399] [--redis-url redis://127.0.0.1:6379/6] [--keep-logs]
 
-Starts a PostgreSQL cluster of its own (initdb and pg_ctl in a temporary folder, port
-25432), migrates it and loads the demo content, serves the site with gunicorn on
-127.0.0.1 (ports 8801-8805, production settings) and runs:
+Starts a PostgreSQL cluster of its own (initdb and pg_ctl in a temporary folder, on
+--pg-port), migrates it and loads the demo content, serves the site with gunicorn on
+127.0.0.1 (production settings; one port per scenario from --app-port on, two for
+two-servers: 8801-8806 by default) and runs:
 
 1. concurrency: 2,000 valid submissions from 50 concurrent clients (rate limit raised),
    some sent twice (one after the other, and two at the same instant): every 303 is
@@ -16,25 +19,30 @@ Starts a PostgreSQL cluster of its own (initdb and pg_ctl in a temporary folder,
    same gunicorn answers 303 again afterwards; a form answered 503 and sent again is
    stored once.
 3. smtp: the mail server unreachable (inquiries stored and answered 303, emails pending
-   with the error recorded), then reachable (an aiosmtpd sink on 8825): two overlapping
-   `send_pending_notifications` runs send each email exactly once.
-4. two-servers: two gunicorns sharing the database and a Redis cache (db 6, flushed
-   first): the rate limit (5 per 10 minutes) holds across both, and a page saved in the
-   admin on one server is fresh on the other at the very next request.
+   with the error recorded), then reachable (an aiosmtpd sink on --smtp-port): two
+   overlapping `send_pending_notifications` runs send each email exactly once.
+4. two-servers: two gunicorns sharing the database and the Redis at --redis-url (its
+   database flushed first): the rate limit (5 per 10 minutes) holds across both, and a
+   page saved in the admin on one server is fresh on both within 2 seconds (it polls
+   and prints how long it took).
+5. redis-down (scripts/loadtest_redis.py): continuous submissions, some sent twice, and
+   reads of home, article and form while a Redis of the run's own (on --redis-port) is
+   stopped for 5 s and started again: every submission answered 303 and stored exactly
+   once, every page 200, Redis used again once back; prints the lines and tracebacks
+   gunicorn logged in each phase, and fails on any traceback during the outage.
 
-Prints the figures as it goes and a summary table; exits 1 if any check fails. Everything
-it starts (gunicorns, the SMTP sink, the cluster) is stopped even on failure.
+Two runs on one machine need different ports: pass every option. Prints the figures as
+it goes and a summary table; exits 1 if any check fails. Everything it starts
+(gunicorns, the SMTP sink, Redis, the cluster) is stopped even on failure.
 """
 
 import argparse
 import email
 import email.policy
 import html
-import http.client
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,7 +50,7 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
@@ -56,209 +64,31 @@ from harness import (  # noqa: E402
     TempPostgres,
     form_tokens,
     manage,
-    site_env,
     staff_session,
-    submission,
+)
+from loadtest_redis import scenario_redis_down  # noqa: E402
+from loadtest_site import (  # noqa: E402
+    ARTICLE,
+    INTAKE_ADDRESS,
+    PublicForm,
+    Result,
+    base_env,
+    check_resends,
+    check_stored_once,
+    cookies_from,
+    describe,
+    notification_states,
+    port_in_use,
+    request,
+    say,
+    send_with_resends,
+    server_errors_logged,
+    stored_counts,
 )
 
-# Below the ephemeral port range (32768-60999 on Linux): a client connection left in
-# TIME_WAIT by a benchmark could otherwise hold the port and stop the cluster starting.
-PG_PORT = 25432
-SMTP_PORT = 8825
-PORTS = {"concurrency": 8801, "db-restart": 8802, "smtp": 8803, "two-servers": (8804, 8805)}
-REDIS_URL = "redis://127.0.0.1:6379/6"
-FORM = "/get-in-touch/"
-ARTICLE = "/treatments/ketamine-for-ptsd/"
 ADMIN = "/" + os.environ.get("DJANGO_ADMIN_PATH", "admin").strip("/") + "/"
-INTAKE_ADDRESS = "intake@clinic.test"
 TOKEN_VIOLATION = 'violates unique constraint "inquiries_inquiry_submission_token'
-CLIENT_TIMEOUT = 30
-LOCMEM_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
 SMTP_EMAIL = "django.core.mail.backends.smtp.EmailBackend"
-
-
-def say(message):
-    print(message, flush=True)
-
-
-# --- the site and its clients ------------------------------------------------------
-
-
-def base_env(pg, **extra):
-    """Production settings against the temporary cluster; each scenario adds its own."""
-    settings = {
-        "DJANGO_REQUIRE_2FA": "false",
-        "DJANGO_CONN_MAX_AGE": 60,
-        "REDIS_URL": "",  # local-memory cache unless a scenario shares Redis
-        "EMAIL_BACKEND": LOCMEM_EMAIL,
-        "INTAKE_NOTIFY_EMAILS": INTAKE_ADDRESS,
-        "INQUIRY_EMAILS_IN_REQUEST": "true",
-        "INQUIRY_RATE_LIMIT": 1_000_000,  # raised out of reach except in two-servers
-        "INQUIRY_RATE_WINDOW_SECONDS": 600,
-        "SITE_URL": "http://127.0.0.1:8801",
-    }
-    settings.update(extra)
-    return site_env(pg.url, **settings)
-
-
-def port_in_use(port):
-    with socket.socket() as probe:
-        probe.settimeout(1)
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-def request(port, method, path, *, body=None, headers=None, timeout=CLIENT_TIMEOUT):
-    """One HTTP exchange on a new connection (gunicorn's sync workers close each one)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        connection.close()
-
-
-def cookies_from(headers):
-    found = {}
-    for header in headers.get_all("Set-Cookie") or []:
-        name, _, rest = header.partition("=")
-        found[name.strip()] = rest.split(";", 1)[0]
-    return found
-
-
-@dataclass
-class Outcome:
-    email: str
-    status: int | None  # None: no HTTP answer at all (refused, reset, timed out)
-    location: str = ""
-    error: str = ""
-    body: str = ""
-    port: int = 0
-
-
-class PublicForm:
-    """What a browser holds after one GET of the form: the CSRF cookie and token."""
-
-    def __init__(self, port):
-        status, headers, content = request(port, "GET", FORM)
-        if status != 200:
-            raise RuntimeError(f"GET {FORM} answered {status}")
-        page = content.decode()
-        self.csrf_cookie = cookies_from(headers)["csrftoken"]
-        self.csrf_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        self.topic = re.findall(r'<option value="(\d+)"', page)[0]
-
-    def body(self, token, address, serial):
-        return submission(
-            csrf_token=self.csrf_token,
-            topic=self.topic,
-            form_token=token,
-            first_name="Load",
-            last_name=f"Patient {serial}",
-            email=address,
-        )
-
-    def post(self, port, body, address):
-        try:
-            status, headers, _ = request(
-                port,
-                "POST",
-                FORM,
-                body=body,
-                headers={
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Cookie": f"csrftoken={self.csrf_cookie}",
-                    "Referer": f"http://127.0.0.1:{port}{FORM}",
-                },
-            )
-        except (OSError, http.client.HTTPException) as error:
-            return Outcome(address, None, error=f"{type(error).__name__}: {error}", body=body)
-        return Outcome(address, status, headers.get("Location", ""), body=body, port=port)
-
-
-def stored_counts(pg, prefix, *, real_only=False):
-    """{email: rows} for the inquiries whose email starts with prefix."""
-    rows = pg.query(
-        "SELECT email, count(*) FROM inquiries_inquiry WHERE email LIKE :'pattern' "
-        "AND (status <> 'spam' OR NOT :real_only) GROUP BY email",
-        pattern=prefix + "%",
-        real_only=str(real_only).lower(),
-    )
-    return {address: int(count) for address, count in rows}
-
-
-def notification_states(pg, prefix):
-    rows = pg.query(
-        "SELECT n.state, count(*) FROM inquiries_notification n "
-        "JOIN inquiries_inquiry i ON i.id = n.inquiry_id "
-        "WHERE i.email LIKE :'pattern' GROUP BY n.state",
-        pattern=prefix + "%",
-    )
-    return {state: int(count) for state, count in rows}
-
-
-def server_errors_logged(server):
-    """Lines where Django logged an unhandled exception (a 500) in gunicorn's log."""
-    text = server.log_path.read_text(errors="replace")
-    return text.count("Internal Server Error")
-
-
-# --- results -----------------------------------------------------------------------
-
-
-@dataclass
-class Result:
-    name: str
-    sent: int = 0
-    accepted: int = 0
-    unavailable: int = 0
-    limited: int = 0
-    server_errors: int = 0
-    errors: int = 0  # no answer, or a status other than 303, 503, 429 and 500
-    stored: int = 0
-    duplicates: int = 0
-    emails: int = 0
-    seconds: float = 0.0
-    failures: list = field(default_factory=list)
-
-    def tally(self, outcomes):
-        statuses = Counter(outcome.status for outcome in outcomes)
-        self.sent += len(outcomes)
-        self.accepted += statuses.pop(303, 0)
-        self.unavailable += statuses.pop(503, 0)
-        self.limited += statuses.pop(429, 0)
-        self.server_errors += statuses.pop(500, 0)
-        self.errors += sum(statuses.values())
-        return statuses
-
-    def check(self, ok, message):
-        say(f"  {'ok  ' if ok else 'FAIL'} {message}")
-        if not ok:
-            self.failures.append(message)
-        return ok
-
-
-def describe(outcomes):
-    statuses = Counter(outcome.status for outcome in outcomes)
-    text = ", ".join(
-        f"{status or 'no answer'}: {n}" for status, n in sorted(statuses.items(), key=str)
-    )
-    samples = sorted({outcome.error for outcome in outcomes if outcome.error})[:3]
-    return text + (f" (e.g. {'; '.join(samples)})" if samples else "")
-
-
-def check_stored_once(result, outcomes, counts):
-    """Every accepted submission is stored, and nothing is stored twice."""
-    accepted = {outcome.email for outcome in outcomes if outcome.status == 303}
-    missing = sorted(address for address in accepted if counts.get(address, 0) == 0)
-    result.duplicates = sum(count - 1 for count in counts.values())
-    result.stored = len(counts)
-    result.check(not missing, f"every accepted submission stored ({len(missing)} missing)")
-    if missing:
-        say(f"       missing: {', '.join(missing[:5])}")
-    result.check(
-        result.duplicates == 0, f"no inquiry stored twice ({result.duplicates} duplicates)"
-    )
 
 
 # --- scenarios -----------------------------------------------------------------------
@@ -266,8 +96,8 @@ def check_stored_once(result, outcomes, counts):
 
 def scenario_concurrency(run, result):
     """2,000 submissions, 50 at a time, some sent twice: each stored exactly once."""
-    port = PORTS["concurrency"]
-    env = base_env(run.pg)
+    port = run.ports.server("concurrency")
+    env = base_env(run.pg, port)
     server = run.start_server(port, env)
     form = PublicForm(port)
     count, clients, prefix = 2000, 50, "lt.s1."
@@ -277,28 +107,9 @@ def scenario_concurrency(run, result):
     def submit(job):
         serial, token = job
         address = f"{prefix}{serial}@example.com"
-        body = form.body(token, address, serial)
-        if serial % 20 == 0:  # a retry: sent again as soon as the first answer comes
-            first = form.post(port, body, address)
-            second = form.post(port, body, address)
-            pairs.append(("retry", first, second))
-            return [first, second]
-        if serial % 20 == 10:  # a double tap: the same body twice at the same instant
-            barrier = threading.Barrier(2)
-            twin = []
-
-            def tap():
-                barrier.wait()
-                twin.append(form.post(port, body, address))
-
-            helper = threading.Thread(target=tap)
-            helper.start()
-            barrier.wait()
-            first = form.post(port, body, address)
-            helper.join()
-            pairs.append(("double tap", first, twin[0]))
-            return [first, twin[0]]
-        return [form.post(port, body, address)]
+        return send_with_resends(
+            form, port, serial, form.body(token, address, serial), address, pairs
+        )
 
     violations_before = run.pg.log_text().count(TOKEN_VIOLATION)
     started = time.monotonic()
@@ -318,17 +129,7 @@ def scenario_concurrency(run, result):
     counts = stored_counts(run.pg, prefix)
     check_stored_once(result, outcomes, counts)
     result.check(len(counts) == count, f"{len(counts)} of {count} unique submissions stored")
-    mismatched = [
-        (kind, first, second)
-        for kind, first, second in pairs
-        if not (first.status == second.status == 303 and first.location == second.location)
-    ]
-    by_kind = Counter(kind for kind, _, _ in pairs)
-    result.check(
-        not mismatched,
-        f"{by_kind['retry']} retries and {by_kind['double tap']} double taps each answered "
-        f"303 to the same thank-you page ({len(mismatched)} differ)",
-    )
+    check_resends(result, pairs)
     # Each second copy reached the INSERT and was stopped by the unique form token.
     violations = run.pg.log_text().count(TOKEN_VIOLATION) - violations_before
     result.check(
@@ -374,9 +175,9 @@ def scenario_concurrency(run, result):
 
 def scenario_db_restart(run, result):
     """PostgreSQL stopped and started under continuous submissions."""
-    port = PORTS["db-restart"]
+    port = run.ports.server("db-restart")
     # Long-lived connections, so every worker holds one that the restart breaks.
-    env = base_env(run.pg, DJANGO_CONN_MAX_AGE=600)
+    env = base_env(run.pg, port, DJANGO_CONN_MAX_AGE=600)
     server = run.start_server(port, env)
     form = PublicForm(port)
     prefix, clients = "lt.s2.", 10
@@ -516,14 +317,15 @@ class SmtpSink:
 
 def scenario_smtp(run, result):
     """Mail server down: inquiries stored, emails pending; up: each sent exactly once."""
-    port = PORTS["smtp"]
-    if port_in_use(SMTP_PORT):
-        sys.exit(f"port {SMTP_PORT} is in use: the mail server must start out unreachable")
+    port, smtp_port = run.ports.server("smtp"), run.ports.smtp
+    if port_in_use(smtp_port):
+        sys.exit(f"port {smtp_port} is in use: the mail server must start out unreachable")
     env = base_env(
         run.pg,
+        port,
         EMAIL_BACKEND=SMTP_EMAIL,
         EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=SMTP_PORT,
+        EMAIL_PORT=smtp_port,
         EMAIL_TIMEOUT=3,
         INQUIRY_EMAILS_IN_REQUEST="true",
     )
@@ -557,8 +359,8 @@ def scenario_smtp(run, result):
     )
     server.stop()
 
-    sink = run.start_sink(SmtpSink(SMTP_PORT))
-    say(f"  SMTP sink listening on {SMTP_PORT}")
+    sink = run.start_service(SmtpSink(smtp_port))
+    say(f"  SMTP sink listening on {smtp_port}")
     # Stands for waiting out the backoff (a minute after the first failure): make the
     # failed emails due now instead of sleeping.
     run.pg.query(
@@ -711,21 +513,44 @@ class FormFields(HTMLParser):
             self._text.append(data)
 
 
-def redis_command(*command):
-    """One command to the load test's Redis, through redis-py (the site's client too)."""
+def redis_command(url, *command):
+    """One command to a Redis, through redis-py (the site's client too)."""
     import redis
 
-    with redis.Redis.from_url(REDIS_URL) as client:
+    with redis.Redis.from_url(url) as client:
         return client.execute_command(*command)
+
+
+# In normal running, a save is visible on every server within this many seconds (each
+# server may keep a short-lived local copy of a page in front of Redis).
+FRESH_WITHIN = 2.0
+
+
+def poll_until_fresh(port, title, since):
+    """GET the article until it shows this title or FRESH_WITHIN seconds have passed since
+    `since` (when the save was answered); return the last answer, the wait and the GETs made."""
+    polls = 0
+    while True:
+        answer = request(port, "GET", ARTICLE)
+        polls += 1
+        waited = time.monotonic() - since
+        if heading(answer[2]) == title or waited > FRESH_WITHIN:
+            return answer, waited, polls
+        time.sleep(0.05)
 
 
 def scenario_two_servers(run, result):
     """Two app servers, one database, one Redis: one rate limit, one page cache."""
-    port_a, port_b = PORTS["two-servers"]
-    redis_command("FLUSHDB")
-    say(f"  flushed {REDIS_URL}")
+    port_a, port_b = run.ports.server("two-servers"), run.ports.server("two-servers", 1)
+    redis_url = run.ports.redis_url
+    redis_command(redis_url, "FLUSHDB")
+    say(f"  flushed {redis_url}")
     env = base_env(
-        run.pg, REDIS_URL=REDIS_URL, INQUIRY_RATE_LIMIT=5, INQUIRY_RATE_WINDOW_SECONDS=600
+        run.pg,
+        port_a,
+        REDIS_URL=redis_url,
+        INQUIRY_RATE_LIMIT=5,
+        INQUIRY_RATE_WINDOW_SECONDS=600,
     )
     server_a = run.start_server(port_a, env)
     server_b = run.start_server(port_b, env)
@@ -766,7 +591,7 @@ def scenario_two_servers(run, result):
     untouched_before = run.pg.query(PAGE_FINGERPRINT, page_id=page_id)
     first = request(port_b, "GET", ARTICLE)
     second = request(port_b, "GET", ARTICLE)
-    cached = redis_command("KEYS", "*pages:response:*")
+    cached = redis_command(redis_url, "KEYS", "*pages:response:*")
     old_etag = second[1]["ETag"]
     result.check(
         first[0] == second[0] == 200
@@ -814,10 +639,14 @@ def scenario_two_servers(run, result):
             "Referer": f"http://127.0.0.1:{port_a}{change}",
         },
     )
+    saved_at = time.monotonic()  # the save committed before the admin answered
     if not result.check(status == 302, f"admin save on A: POST -> {status}"):
         errors = re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', content.decode(), re.S)
         say(f"       form errors: {[re.sub(r'<[^>]+>', '', e) for e in errors][:5]}")
         return
+    # Poll at once, so the wait measured is the site's, not this script's checks'.
+    on_b = poll_until_fresh(port_b, new_title, saved_at)
+    on_a = poll_until_fresh(port_a, new_title, saved_at)
     [(saved_title,)] = run.pg.query(
         "SELECT title FROM pages_page WHERE id = :'page_id'", page_id=page_id
     )
@@ -829,15 +658,20 @@ def scenario_two_servers(run, result):
         "through the parsed form unchanged "
         f"(changed: {changed_parts(untouched_before, untouched_after) or 'nothing'})",
     )
-    status, headers, content = request(port_b, "GET", ARTICLE)
+    (status, headers, content), waited, polls = on_b
     result.check(
-        status == 200 and heading(content) == new_title and headers["ETag"] != old_etag,
-        f"the very next GET of the article on B: {status}, <h1> {heading(content)!r}, ETag "
-        f"{headers['ETag']} (was {old_etag})",
+        status == 200
+        and heading(content) == new_title
+        and headers["ETag"] != old_etag
+        and waited <= FRESH_WITHIN,
+        f"the article on B fresh within {FRESH_WITHIN:.0f} s of the save: {status} "
+        f"{waited:.2f} s after the admin's answer ({polls} GETs), "
+        f"<h1> {heading(content)!r}, ETag {headers['ETag']} (was {old_etag})",
     )
-    status, _, content = request(port_a, "GET", ARTICLE)
+    (status, _, content), waited, polls = on_a
     result.check(
-        status == 200 and heading(content) == new_title, f"and on A: <h1> {heading(content)!r}"
+        status == 200 and heading(content) == new_title and waited <= FRESH_WITHIN,
+        f"and on A: {status} {waited:.2f} s after ({polls} GETs), <h1> {heading(content)!r}",
     )
     result.emails = notification_states(run.pg, prefix).get("sent", 0)
     for server in (server_a, server_b):
@@ -849,34 +683,72 @@ SCENARIOS = {
     "db-restart": scenario_db_restart,
     "smtp": scenario_smtp,
     "two-servers": scenario_two_servers,
+    "redis-down": scenario_redis_down,
 }
 
 
 # --- running ---------------------------------------------------------------------
 
+# Each scenario's gunicorn ports, counted from --app-port: one each, two for two-servers.
+SERVER_SLOTS = {"concurrency": 0, "db-restart": 1, "smtp": 2, "two-servers": 3, "redis-down": 5}
+SERVERS_PER_SCENARIO = {"two-servers": 2}
+APP_PORTS = 6
+
+
+@dataclass(frozen=True)
+class Ports:
+    """Where one run listens and what it connects to, from the command line, so that two
+    runs on one machine can each have their own. The defaults are below the ephemeral
+    port range (32768-60999 on Linux): a client connection left in TIME_WAIT by a
+    benchmark could otherwise hold a port and stop the cluster starting."""
+
+    app: int = 8801
+    smtp: int = 8825
+    pg: int = 25432
+    redis: int = 6399
+    redis_url: str = "redis://127.0.0.1:6379/6"
+
+    def server(self, scenario, index=0):
+        """The port of a scenario's gunicorn (two-servers has two: index 0 and 1)."""
+        return self.app + SERVER_SLOTS[scenario] + index
+
+    def taken(self, scenarios):
+        """The ports these scenarios would listen on that something already holds."""
+        wanted = [("--pg-port", self.pg)]
+        for name in scenarios:
+            for index in range(SERVERS_PER_SCENARIO.get(name, 1)):
+                wanted.append(("--app-port", self.server(name, index)))
+        if "smtp" in scenarios:
+            wanted.append(("--smtp-port", self.smtp))
+        if "redis-down" in scenarios:
+            wanted.append(("--redis-port", self.redis))
+        return [(option, port) for option, port in wanted if port_in_use(port)]
+
 
 class Run:
     """What one run started, so that all of it is stopped whatever happens."""
 
-    def __init__(self):
+    def __init__(self, ports):
+        self.ports = ports
         self.folder = Path(tempfile.mkdtemp(prefix="clinic-loadtest-"))
         self.pg = None
         self.servers = []
-        self.sinks = []
+        self.services = []  # the SMTP sink, a Redis of the run's own
 
     def start_database(self):
-        if port_in_use(PG_PORT):
-            sys.exit(f"port {PG_PORT} is in use: another PostgreSQL (or a leftover run?)")
-        self.pg = TempPostgres(PG_PORT)
+        port = self.ports.pg
+        if port_in_use(port):
+            sys.exit(f"port {port} is in use: another PostgreSQL (or a leftover run?)")
+        self.pg = TempPostgres(port)
         self.pg.start()
         self.pg.create_database()
-        env = base_env(self.pg)
+        env = base_env(self.pg, self.ports.app)
         started = time.monotonic()
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput", "--clear")
         manage(env, "load_demo_content")
         say(
-            f"PostgreSQL on {PG_PORT} in {self.pg.dir}: migrated, demo content loaded in "
+            f"PostgreSQL on {port} in {self.pg.dir}: migrated, demo content loaded in "
             f"{time.monotonic() - started:.0f} s"
         )
 
@@ -888,16 +760,17 @@ class Run:
         server.wait_until_up("/healthz")
         return server
 
-    def start_sink(self, sink):
-        self.sinks.append(sink)
-        sink.start()
-        return sink
+    def start_service(self, service):
+        """Start something with start() and stop() that the scenario's end must stop."""
+        self.services.append(service)
+        service.start()
+        return service
 
     def stop_servers(self):
         while self.servers:
             self.servers.pop().stop()
-        while self.sinks:
-            self.sinks.pop().stop()
+        while self.services:
+            self.services.pop().stop()
 
     def close(self, keep_logs):
         self.stop_servers()
@@ -958,15 +831,68 @@ def print_summary(results):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scenario", choices=["all", *SCENARIOS], default="all")
     parser.add_argument(
         "--keep-logs", action="store_true", help="keep gunicorn's logs even when all pass"
     )
+    defaults = Ports()
+    parser.add_argument(
+        "--app-port",
+        type=int,
+        default=defaults.app,
+        metavar="PORT",
+        help=f"the first of {APP_PORTS} consecutive ports for the scenarios' gunicorns, in "
+        f"the order {', '.join(SERVER_SLOTS)} (default {defaults.app}: "
+        f"{defaults.app}-{defaults.app + APP_PORTS - 1})",
+    )
+    parser.add_argument(
+        "--smtp-port",
+        type=int,
+        default=defaults.smtp,
+        metavar="PORT",
+        help=f"the SMTP sink's port for smtp, free at the start (default {defaults.smtp})",
+    )
+    parser.add_argument(
+        "--pg-port",
+        type=int,
+        default=defaults.pg,
+        metavar="PORT",
+        help=f"the temporary PostgreSQL cluster's port (default {defaults.pg})",
+    )
+    parser.add_argument(
+        "--redis-port",
+        type=int,
+        default=defaults.redis,
+        metavar="PORT",
+        help="the port of the Redis server that redis-down starts, stops and starts again "
+        f"(default {defaults.redis})",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=defaults.redis_url,
+        metavar="URL",
+        help="the running Redis that two-servers shares between its servers; its database "
+        f"is flushed first (default {defaults.redis_url})",
+    )
     args = parser.parse_args()
     chosen = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    ports = Ports(
+        app=args.app_port,
+        smtp=args.smtp_port,
+        pg=args.pg_port,
+        redis=args.redis_port,
+        redis_url=args.redis_url,
+    )
+    # Refuse before initdb rather than after a minute of setup.
+    if taken := ports.taken(chosen):
+        sys.exit(
+            "in use: "
+            + ", ".join(f"port {port} ({option})" for option, port in taken)
+            + ": another run, or a leftover one? Choose other ports with the options."
+        )
 
-    run, results = Run(), []
+    run, results = Run(ports), []
     started = time.monotonic()
     try:
         run.start_database()

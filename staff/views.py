@@ -6,50 +6,70 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
-from django_otp import login as otp_login
+from django.views.decorators.http import require_POST
+from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
+from staff import two_factor
 from staff.forms import ConfirmDeviceForm
 
-PENDING_NAME = "Authenticator app (pending)"
 
-
-def pending_device(user):
-    """The unconfirmed device being enrolled, created on first visit."""
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=False, defaults={"name": PENDING_NAME}
-    )
-    return device
+def may_change_two_factor(user):
+    # Someone who found a session left open from before enrolment must not swap the
+    # phone or mint backup codes: changes need a session signed in with a code.
+    return user.is_verified() or not user_has_device(user)
 
 
 @never_cache
 @staff_member_required
-def two_factor(request):
+def two_factor_page(request):
     """Let a staff member enrol an authenticator app as their second factor."""
-    confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True)
-    device = pending_device(request.user)
+    device = two_factor.pending_app(request.user)
     form = ConfirmDeviceForm(request.POST or None, device=device)
-    if request.method == "POST" and form.is_valid():
-        device.confirmed = True
-        device.name = "Authenticator app"
-        device.save(update_fields=["confirmed", "name"])
-        otp_login(request, device)
+    allowed = may_change_two_factor(request.user)
+    if request.method == "POST" and allowed and form.is_valid():
+        codes = two_factor.confirm_app(request, device)
         messages.success(request, "Two-factor sign-in is on for your account.")
-        return redirect("admin:index")
+        return show_backup_codes(request, codes)
     context = {
         **admin.site.each_context(request),
         "title": "Two-factor sign-in",
         "form": form,
         "device": device,
-        "confirmed_devices": confirmed,
+        "may_change": allowed,
+        "has_app": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+        "backup_codes_left": two_factor.backup_codes_left(request.user),
     }
     return TemplateResponse(request, "staff/two_factor.html", context)
 
 
 @never_cache
 @staff_member_required
+@require_POST
+def new_backup_codes(request):
+    """Replace the staff member's backup codes with a new set and show it once."""
+    if not may_change_two_factor(request.user):
+        return redirect("staff:two_factor")
+    codes = two_factor.issue_backup_codes(request.user)
+    messages.success(request, "Your old backup codes no longer work.")
+    return show_backup_codes(request, codes)
+
+
+def show_backup_codes(request, codes):
+    # Shown in the answer to the POST that made them, not after a redirect: the codes
+    # are never stored anywhere they could be shown again (only as django-otp tokens).
+    context = {
+        **admin.site.each_context(request),
+        "title": "Your backup codes",
+        "codes": codes,
+    }
+    return TemplateResponse(request, "staff/backup_codes.html", context)
+
+
+@never_cache
+@staff_member_required
 def enrolment_qr_code(request):
     buffer = BytesIO()
-    write_qrcode_image(pending_device(request.user).config_url, buffer)
+    write_qrcode_image(two_factor.pending_app(request.user).config_url, buffer)
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")

@@ -37,13 +37,22 @@ def pytest_unconfigure(config):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    # The page cache and the form's rate limit live in the (local-memory) cache, which
-    # outlives a test and its rolled-back or flushed database: each test starts afresh.
-    from django.core.cache import cache
+    # The page cache and the form's rate limit live in the (local-memory) caches, which
+    # outlive a test and its rolled-back or flushed database; so does the record of an
+    # outage. Each test starts afresh.
+    from django.core.cache import caches
 
-    cache.clear()
+    from clinic import outages
+
+    def forget_everything():
+        for alias in settings.CACHES:
+            caches[alias].clear()
+        for dependency in outages.ALL:
+            dependency.reset()
+
+    forget_everything()
     yield
-    cache.clear()
+    forget_everything()
 
 
 # Personas shared by the CRM tests (tests/security overrides intake_user to allow export).

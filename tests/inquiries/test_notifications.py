@@ -276,3 +276,36 @@ def test_queue_only_mode_leaves_emails_due_for_the_sender(
 def test_watch_mode_refuses_a_nonsense_interval(db):
     with pytest.raises(CommandError, match="positive number of seconds"):
         call_command("send_pending_notifications", "--watch", "0")
+
+
+def test_a_mail_outage_is_logged_once_not_per_email(
+    client, db, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.EMAIL_BACKEND = "tests.inquiries.test_notifications.FailingBackend"
+
+    for number in range(3):
+        submit(client, django_capture_on_commit_callbacks, email=f"p{number}@example.com")
+
+    warnings = [record.getMessage() for record in caplog.records if record.levelno >= 30]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("The mail server unreachable (SMTPServerDisconnected")
+    assert Notification.objects.filter(attempts=1, last_error__contains="closed").count() == 6
+
+
+def test_the_database_going_down_after_commit_costs_no_traceback(
+    client, db, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    from django.db import OperationalError
+
+    def database_gone(self):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(Notification, "mark_sent", database_gone)
+
+    inquiry = submit(client, django_capture_on_commit_callbacks)
+
+    assert [record.getMessage()[:34] for record in caplog.records if record.levelno >= 30] == [
+        "PostgreSQL unreachable (Operationa"
+    ]
+    assert not any(record.exc_info for record in caplog.records)
+    assert inquiry.notifications.filter(state=Notification.State.PENDING).count() == 2

@@ -1,12 +1,15 @@
 from datetime import timedelta
+from importlib import import_module
 from io import StringIO
 
 import pytest
+from django.apps import apps as django_apps
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from inquiries.models import Inquiry, InquiryEvent, Notification, RetentionRun
-from inquiries.retention import ANONYMISED_EMAIL, purge_closed_inquiries
+from inquiries.models import ContactAttempt, Inquiry, InquiryEvent, Notification, RetentionRun
+from inquiries.retention import ANONYMISED_EMAIL, ANONYMISED_NAME, purge_closed_inquiries
 from tests.inquiries.crm_factories import make_inquiry, make_intake_user
 
 Status = Inquiry.Status
@@ -113,3 +116,102 @@ def test_a_missing_retention_period_is_refused(db):
 def test_service_refuses_a_zero_day_period(db):
     with pytest.raises(ValueError, match="at least 1 day"):
         purge_closed_inquiries(older_than_days=0)
+
+
+@pytest.fixture
+def worked_on(db):
+    """An inquiry closed long ago that staff called, reprioritised with a reason, and
+    edited in the admin (Django's history names it by the patient's name)."""
+    staff = make_intake_user()
+    inquiry = make_inquiry(first_name="Grace", last_name="Hopper", utm_term="ketamine ptsd help")
+    inquiry.log_contact_attempt("phone", "voicemail", actor=staff, note="Her sister answered")
+    inquiry.set_priority(Inquiry.Priority.URGENT, actor=staff, reason="mentioned her divorce")
+    inquiry.transition_to(Status.NOT_A_FIT, actor=staff)
+    Inquiry.objects.filter(pk=inquiry.pk).update(closed_at=timezone.now() - timedelta(days=400))
+    LogEntry.objects.log_actions(
+        staff.pk, [inquiry], CHANGE, change_message=[{"changed": {"fields": ["Best time"]}}]
+    )
+    return inquiry
+
+
+def test_anonymise_removes_contact_attempts_and_their_notes(worked_on):
+    _run("--older-than", "365", "--anonymise")
+
+    assert not ContactAttempt.objects.filter(inquiry=worked_on).exists()
+    worked_on.refresh_from_db()
+    assert worked_on.contact_attempts == 1  # the count stays for the figures
+
+
+def test_anonymise_keeps_what_happened_but_not_the_words_typed_about_it(worked_on):
+    worked_on.record_event(
+        InquiryEvent.Kind.STATUS_CHANGED,
+        message="Not a fit → Contacted (she called back about her divorce)",
+        data={"from": "not_a_fit", "to": "contacted", "reason": "she called back"},
+    )
+
+    _run("--older-than", "365", "--anonymise")
+
+    kept = worked_on.events.exclude(kind=InquiryEvent.Kind.UPDATED).order_by("pk")
+    assert [(event.kind, event.message, event.data) for event in kept] == [
+        ("priority", "Priority Normal → Urgent", {"from": 3, "to": 1}),
+        ("status", "New → Not a fit", {"from": "new", "to": "not_a_fit"}),
+        ("status", "Not a fit → Contacted", {"from": "not_a_fit", "to": "contacted"}),
+    ]
+
+
+def test_anonymise_clears_the_campaign_tags_of_the_link_followed(worked_on):
+    _run("--older-than", "365", "--anonymise")
+
+    worked_on.refresh_from_db()
+    assert worked_on.utm_term == ""
+
+
+@pytest.mark.parametrize("mode", [["--anonymise"], []], ids=["anonymise", "delete"])
+def test_admin_history_keeps_who_and_when_but_names_only_the_reference(worked_on, mode):
+    before = LogEntry.objects.get()
+    assert "Grace" in before.object_repr
+
+    _run("--older-than", "365", *mode)
+
+    after = LogEntry.objects.get()
+    assert after.object_repr == worked_on.reference
+    assert (after.user_id, after.action_flag, after.action_time) == (
+        before.user_id,
+        CHANGE,
+        before.action_time,
+    )
+
+
+def test_dry_run_counts_attempts_emails_and_history_too(worked_on):
+    Notification.objects.create(inquiry=worked_on, kind=Notification.Kind.ACKNOWLEDGEMENT)
+
+    output = _run("--older-than", "365", "--anonymise", "--dry-run")
+
+    assert "1 contact attempts and 1 stored emails; 1 admin history entries" in output
+    assert ContactAttempt.objects.filter(inquiry=worked_on).exists()
+    assert "Grace" in LogEntry.objects.get().object_repr
+
+
+def test_inquiries_anonymised_by_earlier_runs_are_finished_once(worked_on):
+    migration = import_module("inquiries.migrations.0013_retention_finish_earlier_purges")
+    # As the purge before issue 25 left it: contact details gone, the rest kept.
+    Inquiry.objects.filter(pk=worked_on.pk).update(
+        first_name=ANONYMISED_NAME, last_name="", email=ANONYMISED_EMAIL
+    )
+    still_here = make_inquiry(first_name="Alan", last_name="Turing")
+    LogEntry.objects.log_actions(make_intake_user("other").pk, [still_here], CHANGE)
+    gone = make_inquiry(first_name="Joan", last_name="Clarke")
+    LogEntry.objects.log_actions(make_intake_user("third").pk, [gone], CHANGE)
+    gone_reference = gone.reference
+    gone.delete()
+
+    migration.finish_earlier_purges(django_apps, None)
+
+    worked_on.refresh_from_db()
+    assert not ContactAttempt.objects.filter(inquiry=worked_on).exists()
+    assert worked_on.utm_term == ""
+    messages = set(worked_on.events.values_list("message", flat=True))
+    assert "Priority Normal → Urgent" in messages
+    assert not any("divorce" in message for message in messages)
+    names = set(LogEntry.objects.values_list("object_repr", flat=True))
+    assert names == {worked_on.reference, gone_reference, str(still_here)}

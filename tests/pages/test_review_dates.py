@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -80,6 +80,30 @@ def test_public_page_ends_with_both_review_dates(client, db):
         'Next review due: <time datetime="2027-10-01">October 1, 2027</time>'
     ) in html
     assert html.index("Page last reviewed") > html.index("Medically reviewed by")
+
+
+@pytest.mark.parametrize("due_in_days", [0, -1, -200], ids=["today", "yesterday", "long ago"])
+def test_page_past_its_review_date_shows_no_past_due_date(client, db, due_in_days):
+    page = make_page(
+        last_reviewed=days_ago(400), next_review=timezone.localdate() + timedelta(days=due_in_days)
+    )
+
+    html = client.get(page.path).content.decode()
+
+    assert "Next review due" not in html
+    assert f'Page last reviewed: <time datetime="{days_ago(400):%Y-%m-%d}">' in html
+
+
+def test_next_review_is_judged_by_the_clinics_date_not_utcs(client, db, settings, monkeypatch):
+    settings.TIME_ZONE = "America/New_York"
+    # 03:00 UTC on November 20 is 22:00 on November 19 in New York.
+    moment = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    due_tomorrow = make_page(slug="tomorrow", next_review=date(2026, 11, 20))
+    due_today = make_page(slug="today", next_review=date(2026, 11, 19))
+
+    assert "Next review due: <time" in client.get(due_tomorrow.path).content.decode()
+    assert "Next review due" not in client.get(due_today.path).content.decode()
 
 
 def test_never_reviewed_page_shows_no_review_dates(client, db):

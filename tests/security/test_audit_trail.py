@@ -57,7 +57,9 @@ def test_detail_view_is_recorded(intake_client, intake_user, started):
     assert inquiry.events.get().kind == InquiryEvent.Kind.VIEWED  # the timeline too
 
 
-def test_queue_view_is_recorded_with_its_query_string(intake_client, intake_user, started):
+def test_queue_view_is_recorded_with_its_filter_but_not_the_search_terms(
+    intake_client, intake_user, started
+):
     make_inquiry()
 
     response = intake_client.get(
@@ -67,7 +69,8 @@ def test_queue_view_is_recorded_with_its_query_string(intake_client, intake_user
     assert response.status_code == 200
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.object_type) == (Action.VIEW, "inquiry list")
-    assert entry.detail == "status=spam&q=Lovelace"
+    assert entry.detail == "status=spam&q=[search]"
+    assert entry.path == f"{queue_url()}?status=spam&q=[search]"
     assert_recorded_by(entry, intake_user, started)
 
 

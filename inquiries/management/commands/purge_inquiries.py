@@ -37,7 +37,7 @@ class Command(BaseCommand):
             "--anonymise",
             action="store_true",
             help="Keep the rows (for the figures) but remove names, contact details, "
-            "message, notes and calls.",
+            "message, notes, calls and emails.",
         )
 
     def handle(self, *, days, dry_run, anonymise, **options):
@@ -46,7 +46,9 @@ class Command(BaseCommand):
         cutoff = timezone.localtime(result.cutoff).strftime("%Y-%m-%d %H:%M")
         self.stdout.write(
             f"{result.inquiry_count} closed inquiries closed before {cutoff} to {verb}, "
-            f"with {result.event_count} timeline events."
+            f"with {result.event_count} timeline events, {result.attempt_count} contact "
+            f"attempts and {result.email_count} stored emails; {result.history_count} admin "
+            "history entries keep only the reference."
         )
         if dry_run:
             self.stdout.write(self.style.WARNING("Dry run: nothing was changed."))
@@ -59,6 +61,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{done} {result.inquiry_count} inquiries and removed {result.event_count} "
-                f"timeline events (retention run {result.run.pk})."
+                f"timeline events, {result.attempt_count} contact attempts and "
+                f"{result.email_count} stored emails (retention run {result.run.pk})."
             )
         )

@@ -8,8 +8,9 @@ from pages.search import update_search_vectors
 
 class Command(BaseCommand):
     help = (
-        "Make every page's stored HTML, reading grades and search vector again from its "
-        "Markdown: after upgrading, or after moving the images (MEDIA_URL or the storage)."
+        "Make every page's stored HTML, reading grades, crisis-lines flag and search vector "
+        "again from its Markdown: after upgrading, or after moving the images (MEDIA_URL or "
+        "the storage)."
     )
 
     def handle(self, *args, **options):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
                 Page.objects.filter(pk=page.pk).update(
                     body_html=page.body_html,
                     toc_html=page.toc_html,
+                    mentions_crisis=page.mentions_crisis,
                     reading_grade=page.reading_grade,
                     smog_grade=page.smog_grade,
                 )

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.contrib.admin import AdminSite
+
+from staff.forms import StaffAuthenticationForm
+
+
+class StaffAdminSite(AdminSite):
+    """The admin, whose sign-in asks for a two-factor code from everyone who has turned it on.
+
+    With DJANGO_REQUIRE_2FA every session must also have been verified by a code, as
+    django_otp.admin.OTPAdminSite does; read at each request, so tests can switch it.
+    """
+
+    login_form = StaffAuthenticationForm
+    login_template = "staff/login.html"
+
+    def has_permission(self, request):
+        verified = not settings.REQUIRE_STAFF_2FA or request.user.is_verified()
+        return super().has_permission(request) and verified
