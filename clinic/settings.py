@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A view that can't reach the database answers 503 with the phone number.
     "clinic.middleware.DatabaseOutageMiddleware",
+    # An admin list's query string that PostgreSQL refuses becomes a message, not a 500.
+    "clinic.admin_query_guard.AdminQueryGuardMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

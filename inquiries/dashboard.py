@@ -1,5 +1,8 @@
 """Figures for the admin dashboard; each comes with a link to the queue filtered to it.
 
+Spam is no inquiry: every figure counts real inquiries only (`Inquiry.objects.real()`),
+and its links open the queue filtered to "All but spam"; spam has one figure of its own.
+
 At a million inquiries the figures take seconds to compute, so the dashboard shows a
 summary cached for at most a minute (`cached_figures`), in the shared cache every
 worker reads: one computation a minute, whoever asks, and the page says when it is from.
@@ -29,7 +32,9 @@ CHART_BOTTOM = 30  # room for the week labels
 ATTEMPTS_DAYS = 30
 # Figures are at most this old; the key changes with the code's figures (bump on change).
 CACHE_SECONDS = 60
-CACHE_KEY = "inquiries:dashboard:v2"
+CACHE_KEY = "inquiries:dashboard:v3"
+# The queue's status filter value for every status but spam (StatusFilter.REAL).
+ALL_BUT_SPAM = "real"
 
 
 class Percentile(Aggregate):
@@ -64,14 +69,16 @@ def _queue_url(base, **params):
 
 
 def _between(base, start, end=None, **params):
-    params = {"status": "all", **params, "created_at__gte": _stamp(start)}
+    params = {"status": ALL_BUT_SPAM, **params, "created_at__gte": _stamp(start)}
     if end is not None:
         params["created_at__lt"] = _stamp(end)
     return _queue_url(base, **params)
 
 
 def median_time_to_first_contact(since):
-    contacted = Inquiry.objects.filter(created_at__gte=since, first_contacted_at__isnull=False)
+    contacted = Inquiry.objects.real().filter(
+        created_at__gte=since, first_contacted_at__isnull=False
+    )
     waited = F("first_contacted_at") - F("created_at")
     if connection.vendor == "postgresql":
         result = contacted.aggregate(
@@ -122,7 +129,8 @@ def weekly_series(base, now):
     first_week = _start_of_week(now) - timedelta(weeks=WEEKS - 1)
     counts = {
         timezone.localtime(row["week"]).date(): row["n"]
-        for row in Inquiry.objects.filter(created_at__gte=first_week)
+        for row in Inquiry.objects.real()
+        .filter(created_at__gte=first_week)
         .annotate(week=TruncWeek("created_at"))
         .values("week")
         .annotate(n=Count("id"))
@@ -178,7 +186,9 @@ def first_contact_by_week(base, now):
     """Time to first contact per week of submission: median, 90th percentile, and how
     many were contacted within the one-business-day promise."""
     first_week = _start_of_week(now) - timedelta(weeks=WEEKS - 1)
-    contacted = Inquiry.objects.filter(created_at__gte=first_week, first_contacted_at__isnull=False)
+    contacted = Inquiry.objects.real().filter(
+        created_at__gte=first_week, first_contacted_at__isnull=False
+    )
     waited = F("first_contacted_at") - F("created_at")
     if connection.vendor == "postgresql":
         rows = (
@@ -243,8 +253,10 @@ def attempts_per_reached_patient(base, now):
     """Among inquiries of the last ATTEMPTS_DAYS days that a logged attempt reached: how
     many attempts it took, on average."""
     since = now - timedelta(days=ATTEMPTS_DAYS)
-    result = Inquiry.objects.filter(created_at__gte=since, reached_at__isnull=False).aggregate(
-        average=Avg("attempts_to_reach"), reached=Count("id")
+    result = (
+        Inquiry.objects.real()
+        .filter(created_at__gte=since, reached_at__isnull=False)
+        .aggregate(average=Avg("attempts_to_reach"), reached=Count("id"))
     )
     average = result["average"]
     return {
@@ -280,21 +292,26 @@ def figures(*, changelist_url, now=None):
             "url": _queue_url(base, status=value),
         }
         for value, label in Status.choices
+        if value != Status.SPAM
     ]
     open_count = sum(by_status_counts.get(value, 0) for value in Inquiry.OPEN_STATUSES)
 
     this_week = _start_of_week(now)
     last_week = this_week - timedelta(weeks=1)
-    weeks = Inquiry.objects.filter(created_at__gte=last_week).aggregate(
-        this=Count("id", filter=Q(created_at__gte=this_week)),
-        last=Count("id", filter=Q(created_at__lt=this_week)),
+    weeks = (
+        Inquiry.objects.real()
+        .filter(created_at__gte=last_week)
+        .aggregate(
+            this=Count("id", filter=Q(created_at__gte=this_week)),
+            last=Count("id", filter=Q(created_at__lt=this_week)),
+        )
     )
 
     median_since = now - timedelta(days=MEDIAN_DAYS)
     median, contacted = median_time_to_first_contact(median_since)
 
     conversion_since = now - timedelta(days=CONVERSION_DAYS)
-    recent = Inquiry.objects.filter(created_at__gte=conversion_since)
+    recent = Inquiry.objects.real().filter(created_at__gte=conversion_since)
     counted = {
         "total": Count("id"),
         "patients": Count("id", filter=Q(status=Status.BECAME_PATIENT)),
@@ -306,6 +323,10 @@ def figures(*, changelist_url, now=None):
         "computed_at": now,
         "by_status": by_status,
         "open": {"count": open_count, "url": _queue_url(base, status="open")},
+        "spam": {
+            "count": by_status_counts.get(Status.SPAM, 0),
+            "url": _queue_url(base, status=Status.SPAM),
+        },
         "this_week": {"count": weeks["this"], "url": _between(base, this_week), "start": this_week},
         "last_week": {
             "count": weeks["last"],

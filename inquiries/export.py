@@ -3,6 +3,7 @@ and in the staff audit trail."""
 
 import csv
 import json
+import re
 
 from django.db import connection, transaction
 from django.http import StreamingHttpResponse
@@ -15,6 +16,10 @@ from staff.models import AuditEntry
 # A spreadsheet treats a cell starting with one of these as a formula (or, for tab and
 # carriage return, may strip them and then do so): prefix an apostrophe so it is text.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# ...except a phone number as the form stores it (E.164: "+", then up to 15 digits): a
+# plus and digits alone are a number to a spreadsheet, never a formula, and staff copy
+# the number from the file to dial it.
+E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 
 COLUMNS = [
     ("Reference", lambda row: f"INQ-{row['pk']:06d}"),
@@ -76,7 +81,9 @@ def _label(choices, value):
 def neutralise(value):
     """Make a cell safe to open in a spreadsheet (CSV/formula injection)."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+    if text.startswith(FORMULA_TRIGGERS) and not E164.fullmatch(text):
+        return "'" + text
+    return text
 
 
 class _Echo:

@@ -2,22 +2,31 @@
 
 Every text field is normalised before Django's length checks run, so "at most 100
 characters" means 100 visible characters, and input with control characters is refused
-with a message beside the field rather than stored.
+with a message beside the field rather than stored. Names, email and phone follow the
+rules in inquiries/contact_details.py, which the admin's inquiry form shares.
 """
 
-import re
 import unicodedata
 
-import phonenumbers
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
 from django.forms.utils import ErrorDict
 from django.utils.functional import cached_property
 
 from inquiries.consent import CONSENT_TEXT
+from inquiries.contact_details import (
+    CONTROL_CHARACTERS_MESSAGE,
+    PHONE_MAX_INPUT,
+    has_control_characters,
+    normalise_line,
+    normalise_name,
+    normalise_phone,
+    strip_invisible,
+    tidy_email,
+    validate_email,
+)
 from inquiries.models import Inquiry, Topic
 from inquiries.spam import check_form_token, issue_form_token
 from inquiries.topics import WITHDRAWN_MESSAGE
@@ -25,35 +34,7 @@ from inquiries.topics import WITHDRAWN_MESSAGE
 # Contact methods that need a phone number; the form's script marks the phone field
 # required as soon as one is chosen, and clean() insists on it.
 NEEDS_PHONE = (Inquiry.ContactMethod.PHONE, Inquiry.ContactMethod.TEXT)
-PHONE_REGION = "US"
-PHONE_MAX_INPUT = 30
 MESSAGE_MAX_LENGTH = Inquiry._meta.get_field("message").max_length
-
-CONTROL_CHARACTERS_MESSAGE = (
-    "This contains characters we can't accept, such as line breaks or invisible control "
-    "codes. Please type it again."
-)
-_WHITESPACE_RUN = re.compile(r"\s+")
-# Characters that never belong in a name and usually mean markup or a script.
-_NOT_IN_NAMES = set("<>{}[]\\|@")
-
-
-# Unicode's control characters ("Cc") within ASCII; every "Cf" character is beyond it.
-_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def strip_invisible(value):
-    """Remove zero-width and bidi control characters (Unicode "format" characters):
-    invisible, and used to disguise text or smuggle it past reviewers."""
-    if value.isascii():  # most input, and none of it can be a format character
-        return value
-    return "".join(c for c in value if unicodedata.category(c) != "Cf")
-
-
-def has_control_characters(value, *, allowed=""):
-    if value.isascii():
-        return any(c not in allowed for c in _ASCII_CONTROL.findall(value))
-    return any(unicodedata.category(c) == "Cc" and c not in allowed for c in value)
 
 
 def clean_metadata(value, max_length):
@@ -68,22 +49,14 @@ class LineField(forms.CharField):
     whitespace collapsed, ends trimmed. Empty after that counts as missing."""
 
     def to_python(self, value):
-        if value in self.empty_values:
-            return ""
-        value = str(value).replace("\t", " ")
-        if has_control_characters(value):
-            raise ValidationError(CONTROL_CHARACTERS_MESSAGE, code="control_characters")
-        value = unicodedata.normalize("NFC", strip_invisible(value))
-        return _WHITESPACE_RUN.sub(" ", value).strip()
+        return normalise_line(value)
 
 
 class NameField(LineField):
-    def validate(self, value):
-        super().validate(value)
-        if any(c in _NOT_IN_NAMES for c in value):
-            raise ValidationError(
-                "Please use only letters, spaces, hyphens and apostrophes.", code="symbols"
-            )
+    """Markup, symbols and web addresses refused as well (contact_details.normalise_name)."""
+
+    def to_python(self, value):
+        return normalise_name(value)
 
 
 class MessageField(forms.CharField):
@@ -107,67 +80,21 @@ class MessageField(forms.CharField):
         return unicodedata.normalize("NFC", strip_invisible(value)).strip()
 
 
-class StrictEmailValidator(EmailValidator):
-    """Django's email check without its two allowances: no "localhost"-style dotless
-    domains and no IP literals such as user@[192.0.2.1]."""
-
-    def __init__(self, **kwargs):
-        super().__init__(allowlist=[], **kwargs)
-
-    def validate_domain_part(self, domain_part):
-        return bool(self.domain_regex.match(domain_part))
-
-
 class StrictEmailField(forms.EmailField):
-    default_validators = [
-        StrictEmailValidator(
-            message="Please enter an email address like name@example.com.",
-        )
-    ]
+    """contact_details.normalise_email in Django's two steps: tidied, then (after the
+    "required" and length checks) validated."""
+
+    default_validators = [validate_email]
 
     def to_python(self, value):
-        if value in self.empty_values:
-            return ""
-        value = str(value)
-        if has_control_characters(value):
-            raise ValidationError(CONTROL_CHARACTERS_MESSAGE, code="control_characters")
-        value = strip_invisible(value).strip()
-        if "@" in value:
-            # The domain is case-insensitive: store it lower-case so one person's
-            # inquiries match. The local part may be case-sensitive, so keep it.
-            local, domain = value.rsplit("@", 1)
-            value = f"{local}@{unicodedata.normalize('NFC', domain).lower()}"
-        return value
+        return tidy_email(value)
 
 
 class PhoneField(forms.CharField):
     """A phone number in any common format, stored as E.164 (US numbers by default)."""
 
     def to_python(self, value):
-        if value in self.empty_values:
-            return ""
-        value = str(value)
-        if has_control_characters(value.replace("\t", " ")):
-            raise ValidationError(CONTROL_CHARACTERS_MESSAGE, code="control_characters")
-        value = strip_invisible(value).strip()
-        if not value:
-            return ""
-        if len(value) > PHONE_MAX_INPUT:
-            raise ValidationError(
-                f"Please enter a phone number of at most {PHONE_MAX_INPUT} characters.",
-                code="max_length",
-            )
-        try:
-            number = phonenumbers.parse(value, PHONE_REGION)
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
-            raise ValidationError(
-                "Please enter a phone number we can call, like (212) 555-0123, "
-                "or with its country code, like +44 20 7946 0958.",
-                code="invalid",
-            )
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return normalise_phone(value)
 
 
 class InquiryForm(forms.ModelForm):

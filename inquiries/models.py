@@ -38,6 +38,10 @@ class InquiryQuerySet(models.QuerySet):
     def closed(self):
         return self.exclude(status__in=Inquiry.OPEN_STATUSES)
 
+    def real(self):
+        """Every inquiry but spam: what the dashboard's figures count."""
+        return self.exclude(status=Inquiry.Status.SPAM)
+
     def urgent_first(self):
         return self.order_by("priority", "created_at")
 
@@ -114,6 +118,8 @@ class Inquiry(models.Model):
         TEXT = "text", "Text message"
 
     OPEN_STATUSES = (Status.NEW, Status.CONTACTED, Status.CONSULTATION_SCHEDULED)
+    # Closed statuses staff may undo with a reason (`reopen`); spam has "Not spam".
+    REOPENABLE_STATUSES = (Status.BECAME_PATIENT, Status.NOT_A_FIT, Status.NO_RESPONSE)
 
     # The pipeline, in one place: from each status, where an inquiry may go next.
     ALLOWED_TRANSITIONS = {
@@ -281,6 +287,12 @@ class Inquiry(models.Model):
         if closed_at != self.closed_at:
             self.closed_at = closed_at
             fields.append("closed_at")
+        # A closed inquiry has nothing to follow up: left set, the date would still
+        # show in the queue and count in "my work".
+        cleared_follow_up = self.follow_up_on if closed_at else None
+        if cleared_follow_up:
+            self.follow_up_on = None
+            fields.append("follow_up_on")
         self.save(update_fields=fields)
         self.record_event(
             InquiryEvent.Kind.STATUS_CHANGED,
@@ -294,6 +306,55 @@ class Inquiry(models.Model):
             from inquiries.services import queue_arrival_emails  # services imports models
 
             queue_arrival_emails(self)
+        if cleared_follow_up:
+            self.record_event(
+                InquiryEvent.Kind.FOLLOW_UP_SET,
+                actor=actor,
+                message=f"Follow-up of {cleared_follow_up:%b %d, %Y} cleared: "
+                f"closed as {status.label}",
+                data={"on": None, "cleared": cleared_follow_up.isoformat()},
+            )
+
+    @property
+    def can_reopen(self):
+        return self.status in self.REOPENABLE_STATUSES
+
+    def reopen_status(self):
+        """The open status a closed inquiry goes back to: the one it was closed from,
+        else Contacted if anyone reached the patient, else New."""
+        closing = (
+            self.events.filter(kind=InquiryEvent.Kind.STATUS_CHANGED, data__to=self.status)
+            .order_by("-created_at", "-pk")
+            .values_list("data", flat=True)
+            .first()
+        )
+        before = (closing or {}).get("from")
+        if before in self.OPEN_STATUSES:
+            return self.Status(before)
+        return self.Status.CONTACTED if self.first_contacted_at else self.Status.NEW
+
+    @transaction.atomic
+    def reopen(self, *, reason, actor=None):
+        """Undo a closing set by mistake; the reason goes on the timeline."""
+        reason = " ".join((reason or "").split())
+        if not self.can_reopen:
+            raise ValidationError(
+                f"{self.reference} is {self.get_status_display()}, not closed: "
+                "there is nothing to reopen.",
+                code="not_closed",
+            )
+        if not reason:
+            raise ValidationError("Say why it is reopened.", code="reason_required")
+        old, status = self.Status(self.status), self.reopen_status()
+        self.status, self.closed_at = status, None
+        self.save(update_fields=["status", "closed_at", "updated_at"])
+        self.record_event(
+            InquiryEvent.Kind.STATUS_CHANGED,
+            actor=actor,
+            message=f"Reopened: {old.label} → {status.label}. Reason: {reason}",
+            data={"from": old.value, "to": status.value, "reopened": True},
+        )
+        return status
 
     @transaction.atomic
     def assign(self, user, *, actor=None):

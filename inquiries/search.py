@@ -5,32 +5,31 @@ colleague quotes one, and by name otherwise. Each kind of term goes to its own i
 LOWER(email) and phone (B-tree, exact), the primary key, and the pg_trgm GIN indexes on
 UPPER(first_name) and UPPER(last_name) (see migration 0005). On SQLite the name search is
 the same `icontains` without an index, which is fine for a development database.
+
+An email address or phone number typed here is read by the rules that stored it
+(inquiries/contact_details.py), so "(212) 555-0123" finds +12125550123 and an address
+pasted with an invisible character finds the inquiry.
 """
 
 import operator
 import re
 from functools import reduce
 
-import phonenumbers
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from inquiries.contact_details import normalise_email, normalise_phone
+
 REFERENCE_RE = re.compile(r"^(?:INQ-?)?0*(\d{1,12})$", re.IGNORECASE)
-PHONE_REGION = "US"
-MIN_PHONE_DIGITS = 7
 
 
-def normalise_phone(text, region=PHONE_REGION):
-    """E.164 for anything that parses as a possible phone number, else None."""
-    if sum(ch.isdigit() for ch in text) < MIN_PHONE_DIGITS:
-        return None
+def _normalised(normalise, term):
+    """The term as `normalise` would store it, or None when it could not be stored."""
     try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
+        return normalise(term) or None
+    except ValidationError:
         return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def search_inquiries(queryset, term):
@@ -39,13 +38,16 @@ def search_inquiries(queryset, term):
     if not term:
         return queryset
     if "@" in term:
-        return queryset.alias(email_lower=Lower("email")).filter(email_lower=term.lower())
+        email = _normalised(normalise_email, term)
+        if email is None:
+            return queryset.none()
+        return queryset.alias(email_lower=Lower("email")).filter(email_lower=email.lower())
 
     exact = []
     reference = REFERENCE_RE.match(term)
     if reference:
         exact.append(Q(pk=int(reference.group(1))))
-    phone = normalise_phone(term)
+    phone = _normalised(normalise_phone, term)
     if phone:
         exact.append(Q(phone=phone))
     if exact:

@@ -4,8 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from inquiries import contact_details
 from inquiries.models import ContactAttempt, Inquiry, ReplyTemplate
-from inquiries.search import normalise_phone
 
 
 def staff_who_work_inquiries():
@@ -22,7 +22,8 @@ def staff_who_work_inquiries():
 
 
 class InquiryDetailsForm(forms.ModelForm):
-    """The admin's main form: contact details only. Pipeline fields change through the
+    """The admin's main form: contact details only, checked and tidied by the public
+    form's rules (inquiries/contact_details.py). Pipeline fields change through the
     action forms below, so every change lands on the timeline."""
 
     class Meta:
@@ -37,18 +38,27 @@ class InquiryDetailsForm(forms.ModelForm):
             "topic",
         ]
 
+    def clean_first_name(self):
+        return self._required(contact_details.normalise_name(self.cleaned_data["first_name"]))
+
+    def clean_last_name(self):
+        return self._required(contact_details.normalise_name(self.cleaned_data["last_name"]))
+
     def clean_email(self):
-        local, _, domain = self.cleaned_data["email"].strip().rpartition("@")
-        return f"{local}@{domain.lower()}"
+        return self._required(contact_details.normalise_email(self.cleaned_data["email"]))
 
     def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        if not phone:
-            return ""
-        normalised = normalise_phone(phone)
-        if normalised is None:
-            raise forms.ValidationError("Enter a phone number such as (555) 010-0100.")
-        return normalised
+        return contact_details.normalise_phone(self.cleaned_data["phone"])
+
+    def clean_best_time(self):
+        return contact_details.normalise_line(self.cleaned_data["best_time"])
+
+    @staticmethod
+    def _required(value):
+        # Only invisible characters typed: nothing is left to store.
+        if not value:
+            raise forms.ValidationError("This field is required.", code="required")
+        return value
 
 
 class InquiryActionForm(forms.Form):
@@ -74,6 +84,21 @@ class StatusForm(InquiryActionForm):
         status = Inquiry.Status(self.cleaned_data["status"])
         self.inquiry.transition_to(status, actor=actor)
         return f"{self.inquiry.reference} moved to {status.label}."
+
+
+class ReopenForm(InquiryActionForm):
+    """For a closing set by mistake: back to the open status it was closed from."""
+
+    reason = forms.CharField(
+        label="Reason for reopening",
+        max_length=500,
+        error_messages={"required": "please give one; it goes on the timeline."},
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+    )
+
+    def apply(self, actor):
+        status = self.inquiry.reopen(reason=self.cleaned_data["reason"], actor=actor)
+        return f"{self.inquiry.reference} reopened as {status.label}."
 
 
 class AssignForm(InquiryActionForm):

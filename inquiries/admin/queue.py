@@ -56,6 +56,7 @@ Audit = AuditEntry.Action
 # name -> (form class, form prefix, permission the staff member needs)
 DETAIL_ACTIONS = {
     "status": (crm_forms.StatusForm, "crm-status", "change"),
+    "reopen": (crm_forms.ReopenForm, "crm-reopen", "change"),
     "assign": (crm_forms.AssignForm, "crm-assign", "change"),
     "priority": (crm_forms.PriorityForm, "crm-priority", "change"),
     "follow-up": (crm_forms.FollowUpForm, "crm-follow-up", "change"),

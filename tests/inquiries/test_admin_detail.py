@@ -180,7 +180,7 @@ def test_saving_details_records_an_update_and_leaves_the_pipeline_alone(intake_c
         "first_name": "Augusta",
         "last_name": inquiry.last_name,
         "email": inquiry.email,
-        "phone": "(555) 010-0100",
+        "phone": "(212) 555-0100",
         "contact_method": "phone",
         "best_time": "",
         "topic": inquiry.topic_id,
@@ -194,7 +194,7 @@ def test_saving_details_records_an_update_and_leaves_the_pipeline_alone(intake_c
     assert response.status_code == 302
     inquiry.refresh_from_db()
     assert inquiry.first_name == "Augusta"
-    assert inquiry.phone == "+15550100100"
+    assert inquiry.phone == "+12125550100"
     assert inquiry.status == Status.NEW
     event = inquiry.events.get(kind=Kind.UPDATED)
     assert event.data["fields"] == ["first_name", "phone", "contact_method"]
@@ -229,3 +229,64 @@ def test_read_only_staff_see_the_inquiry_but_no_forms(client, db):
         client.post(action_url(inquiry, "status"), {"crm-status-status": "spam"}).status_code == 403
     )
     assert client.post(action_url(inquiry, "note"), {"crm-note-text": "x"}).status_code == 403
+
+
+# Issue 25, item 13: the admin applies the public form's rules to contact details.
+
+
+def _details(inquiry, **changes):
+    data = {
+        "first_name": inquiry.first_name,
+        "last_name": inquiry.last_name,
+        "email": inquiry.email,
+        "phone": inquiry.phone,
+        "contact_method": inquiry.contact_method,
+        "best_time": inquiry.best_time,
+        "topic": inquiry.topic_id,
+    }
+    return {**data, **changes}
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("phone", "555-1234", "Please enter a phone number we can call, like (212) 555-0123"),
+        ("first_name", "<script>x</script>", "Please use only letters, spaces, hyphens"),
+        ("last_name", "Visit https://spam.example", "Please enter a name only"),
+        ("email", "ada@localhost", "Please enter an email address like name@example.com."),
+        ("first_name", "Ada\x07", "This contains characters we can't accept"),
+    ],
+)
+def test_details_form_refuses_what_the_public_form_refuses(intake_client, field, typed, message):
+    inquiry = make_inquiry(first_name="Ada", phone="+12125550123")
+    before = Inquiry.objects.filter(pk=inquiry.pk).values().get()
+
+    response = intake_client.post(change_url(inquiry), _details(inquiry, **{field: typed}))
+
+    assert response.status_code == 200  # the form again, with the message beside the field
+    errors = response.context["adminform"].form.errors[field]
+    assert any(error.startswith(message) for error in errors), errors
+    assert Inquiry.objects.filter(pk=inquiry.pk).values().get() == before
+    assert not inquiry.events.filter(kind=Kind.UPDATED).exists()
+
+
+def test_details_form_stores_valid_input_as_the_public_form_would(intake_client):
+    inquiry = make_inquiry(first_name="Ada", phone="")
+
+    response = intake_client.post(
+        change_url(inquiry),
+        _details(
+            inquiry,
+            first_name="  Ada\u200b   Mary ",
+            email="Ada.Lovelace@Example.COM",
+            phone="(212) 555-0123",
+            best_time=" weekday   mornings ",
+        ),
+    )
+
+    assert response.status_code == 302
+    inquiry.refresh_from_db()
+    assert inquiry.first_name == "Ada Mary"
+    assert inquiry.email == "Ada.Lovelace@example.com"
+    assert inquiry.phone == "+12125550123"
+    assert inquiry.best_time == "weekday mornings"

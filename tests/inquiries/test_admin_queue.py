@@ -59,8 +59,9 @@ def test_queue_status_filter(intake_client, status_param, expected_statuses):
     "term",
     [
         "Grace.Hopper@Example.COM",
-        "(555) 010-0100",
-        "+1 555 010 0100",
+        "grace.hopper\u200b@example.com",  # pasted with an invisible character
+        "(212) 555-0100",
+        "+1 212 555 0100",
         "grace",
         "HOPPER",
         "grace hop",
@@ -71,7 +72,7 @@ def test_queue_search_finds_by_email_phone_and_name(intake_client, term):
         first_name="Grace",
         last_name="Hopper",
         email="grace.hopper@example.com",
-        phone="+15550100100",
+        phone="+12125550100",
     )
     make_inquiry(first_name="Alan", last_name="Turing", email="alan@example.com")
 

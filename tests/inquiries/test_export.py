@@ -81,7 +81,30 @@ def test_export_neutralises_spreadsheet_formulas(exporter_client, stored, export
 def test_neutralise_leaves_empty_and_none_alone():
     assert neutralise("") == ""
     assert neutralise(None) == ""
-    assert neutralise("+15550100100") == "'+15550100100"
+
+
+@pytest.mark.parametrize(
+    ("stored", "exported"),
+    [
+        ("+12125550123", "+12125550123"),  # a phone number as the form stores it
+        ("+442079460958", "+442079460958"),
+        ("+1+2", "'+1+2"),
+        ("+12125550123+1", "'+12125550123+1"),
+        ("+1212555012A", "'+1212555012A"),
+        ("=1+2", "'=1+2"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t+12125550123", "'\t+12125550123"),
+    ],
+)
+def test_export_keeps_phone_numbers_as_they_are_and_neutralises_formulas(
+    exporter_client, stored, exported
+):
+    make_inquiry(phone=stored)
+
+    rows = _rows(exporter_client.get(export_url()))
+
+    assert rows[0]["Phone"] == exported
 
 
 def test_export_selected_action_exports_only_the_selection(exporter_client):
