@@ -193,7 +193,7 @@ def test_dry_run_counts_attempts_emails_and_history_too(worked_on):
 
 
 def test_inquiries_anonymised_by_earlier_runs_are_finished_once(worked_on):
-    migration = import_module("inquiries.migrations.0013_retention_finish_earlier_purges")
+    migration = import_module("inquiries.migrations.0011_retention_finish_earlier_purges")
     # As the purge before issue 25 left it: contact details gone, the rest kept.
     Inquiry.objects.filter(pk=worked_on.pk).update(
         first_name=ANONYMISED_NAME, last_name="", email=ANONYMISED_EMAIL
