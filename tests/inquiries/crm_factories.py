@@ -80,3 +80,17 @@ def dashboard_url():
 def references_in(response):
     """The inquiry references in a queue page, in the order shown."""
     return re.findall(r">(INQ-\d{6})</a>", response.content.decode())
+
+
+def details_form_data(inquiry, **changes):
+    """What the admin's contact-details form posts for this inquiry, with changes."""
+    data = {
+        "first_name": inquiry.first_name,
+        "last_name": inquiry.last_name,
+        "email": inquiry.email,
+        "phone": inquiry.phone,
+        "contact_method": inquiry.contact_method,
+        "best_time": inquiry.best_time,
+        "topic": inquiry.topic_id,
+    }
+    return {**data, **changes}

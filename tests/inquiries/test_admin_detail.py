@@ -7,6 +7,7 @@ from inquiries.models import Inquiry, InquiryEvent
 from tests.inquiries.crm_factories import (
     action_url,
     change_url,
+    details_form_data,
     make_inquiry,
     make_intake_user,
     make_staff,
@@ -234,19 +235,6 @@ def test_read_only_staff_see_the_inquiry_but_no_forms(client, db):
 # Issue 25, item 13: the admin applies the public form's rules to contact details.
 
 
-def _details(inquiry, **changes):
-    data = {
-        "first_name": inquiry.first_name,
-        "last_name": inquiry.last_name,
-        "email": inquiry.email,
-        "phone": inquiry.phone,
-        "contact_method": inquiry.contact_method,
-        "best_time": inquiry.best_time,
-        "topic": inquiry.topic_id,
-    }
-    return {**data, **changes}
-
-
 @pytest.mark.parametrize(
     ("field", "typed", "message"),
     [
@@ -261,7 +249,7 @@ def test_details_form_refuses_what_the_public_form_refuses(intake_client, field,
     inquiry = make_inquiry(first_name="Ada", phone="+12125550123")
     before = Inquiry.objects.filter(pk=inquiry.pk).values().get()
 
-    response = intake_client.post(change_url(inquiry), _details(inquiry, **{field: typed}))
+    response = intake_client.post(change_url(inquiry), details_form_data(inquiry, **{field: typed}))
 
     assert response.status_code == 200  # the form again, with the message beside the field
     errors = response.context["adminform"].form.errors[field]
@@ -275,7 +263,7 @@ def test_details_form_stores_valid_input_as_the_public_form_would(intake_client)
 
     response = intake_client.post(
         change_url(inquiry),
-        _details(
+        details_form_data(
             inquiry,
             first_name="  Ada\u200b   Mary ",
             email="Ada.Lovelace@Example.COM",

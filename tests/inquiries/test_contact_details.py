@@ -4,7 +4,7 @@ import pytest
 
 from inquiries.admin.forms import InquiryDetailsForm
 from inquiries.forms import InquiryForm
-from tests.inquiries.crm_factories import make_inquiry
+from tests.inquiries.crm_factories import details_form_data, make_inquiry
 from tests.inquiries.factories import form_data
 
 pytestmark = pytest.mark.django_db
@@ -18,17 +18,7 @@ def public_form(field, typed):
 
 def admin_form(field, typed):
     inquiry = make_inquiry(first_name="Ada", phone="+12125550123")
-    data = {
-        "first_name": inquiry.first_name,
-        "last_name": inquiry.last_name,
-        "email": inquiry.email,
-        "phone": inquiry.phone,
-        "contact_method": inquiry.contact_method,
-        "best_time": "",
-        "topic": inquiry.topic_id,
-        field: typed,
-    }
-    form = InquiryDetailsForm(data=data, instance=inquiry)
+    form = InquiryDetailsForm(data=details_form_data(inquiry, **{field: typed}), instance=inquiry)
     form.is_valid()
     return form
 

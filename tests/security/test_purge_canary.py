@@ -24,7 +24,13 @@ from django.utils import timezone
 
 from inquiries.models import Inquiry, InquiryEvent, ReplyTemplate
 from staff.models import AuditEntry
-from tests.inquiries.crm_factories import action_url, change_url, export_url, queue_url
+from tests.inquiries.crm_factories import (
+    action_url,
+    change_url,
+    details_form_data,
+    export_url,
+    queue_url,
+)
 from tests.inquiries.factories import form_data
 
 CANARY = "Quillowcanary"
@@ -126,15 +132,7 @@ def send_reply(client, inquiry, capture):
 def edit_details(client, inquiry):
     """A save through the details form, which Django's admin history records by name."""
     inquiry.refresh_from_db()
-    data = {
-        "first_name": inquiry.first_name,
-        "last_name": inquiry.last_name,
-        "email": inquiry.email,
-        "phone": inquiry.phone,
-        "contact_method": inquiry.contact_method,
-        "best_time": f"Mornings now, ask for {CANARY}",
-        "topic": inquiry.topic_id,
-    }
+    data = details_form_data(inquiry, best_time=f"Mornings now, ask for {CANARY}")
     assert client.post(change_url(inquiry), data).status_code == 302
 
 
