@@ -37,11 +37,21 @@ def device_for_code(user, code):
     return devices.select_for_update().order_by("-pk").first()
 
 
-def pending_app(user):
-    """The unconfirmed authenticator app being enrolled, created on first visit."""
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=False, defaults={"name": PENDING_APP_NAME}
-    )
+PENDING_APP_SESSION_KEY = "staff:pending-app"
+
+
+def pending_app(request):
+    """The unconfirmed authenticator app this session is enrolling, made on its first
+    visit. Each session has its own: a key shown in another session (one left open on
+    a shared computer, say) can never become the app this session confirms."""
+    device = TOTPDevice.objects.filter(
+        user=request.user, confirmed=False, pk=request.session.get(PENDING_APP_SESSION_KEY)
+    ).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=request.user, confirmed=False, name=PENDING_APP_NAME
+        )
+        request.session[PENDING_APP_SESSION_KEY] = device.pk
     return device
 
 
@@ -73,7 +83,8 @@ def confirm_app(request, device):
     The session that confirmed the app counts as signed in with it.
     """
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=device.user, confirmed=True).delete()
+        # The old app, and any key another session was shown but never confirmed.
+        TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.name = APP_NAME
         device.save(update_fields=["confirmed", "name"])

@@ -2,7 +2,7 @@ from io import BytesIO
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
@@ -25,9 +25,10 @@ def may_change_two_factor(user):
 @staff_member_required
 def two_factor_page(request):
     """Let a staff member enrol an authenticator app as their second factor."""
-    device = two_factor.pending_app(request.user)
-    form = ConfirmDeviceForm(request.POST or None, device=device)
     allowed = may_change_two_factor(request.user)
+    # A session that may not change two-factor is never shown a key.
+    device = two_factor.pending_app(request) if allowed else None
+    form = ConfirmDeviceForm(request.POST or None, device=device)
     if request.method == "POST" and allowed and form.is_valid():
         codes = two_factor.confirm_app(request, device)
         messages.success(request, "Two-factor sign-in is on for your account.")
@@ -70,6 +71,8 @@ def show_backup_codes(request, codes):
 @never_cache
 @staff_member_required
 def enrolment_qr_code(request):
+    if not may_change_two_factor(request.user):
+        return HttpResponseForbidden("Sign in with your code to change two-factor sign-in.")
     buffer = BytesIO()
-    write_qrcode_image(two_factor.pending_app(request.user).config_url, buffer)
+    write_qrcode_image(two_factor.pending_app(request).config_url, buffer)
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")

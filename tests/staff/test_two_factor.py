@@ -65,7 +65,7 @@ def test_enrol_command_prints_the_otpauth_address(staffer, capsys):
 def enrol(client, user):
     client.force_login(user)
     client.get(reverse("staff:two_factor"))
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).latest("pk")
     return device, client.post(reverse("staff:two_factor"), {"token": current_code(device)})
 
 
@@ -162,3 +162,30 @@ def test_reset_command_dry_run_changes_nothing(client, staffer, capsys):
 
 def sign_in(client):
     return client.post(reverse("admin:login"), {"username": "intake", "password": PASSWORD})
+
+
+def test_a_session_signed_in_without_a_code_is_never_shown_a_key(client, staffer):
+    TOTPDevice.objects.create(user=staffer, name="phone", confirmed=True)
+    client.force_login(staffer)  # a session left open on a shared computer, say
+
+    page = client.get(reverse("staff:two_factor"))
+    qr_code = client.get(reverse("staff:enrolment_qr_code"))
+
+    assert b"otpauth" not in page.content
+    assert qr_code.status_code == 403
+    assert not TOTPDevice.objects.filter(user=staffer, confirmed=False).exists()
+
+
+def test_a_key_shown_in_another_session_never_becomes_the_app(client, staffer):
+    from django.test import Client
+
+    elsewhere = Client()
+    elsewhere.force_login(staffer)
+    elsewhere.get(reverse("staff:enrolment_qr_code"))  # a key someone else has seen
+    seen_elsewhere = TOTPDevice.objects.get(user=staffer, confirmed=False)
+
+    device, response = enrol(client, staffer)
+
+    assert response.status_code == 200
+    assert device != seen_elsewhere
+    assert list(TOTPDevice.objects.filter(user=staffer)) == [device]
