@@ -15,6 +15,8 @@ import logging
 import threading
 import time
 
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+
 logger = logging.getLogger("clinic.outages")
 
 # While a service is down, callers that can do without it (the cache) try it at most this
@@ -23,8 +25,11 @@ PROBE_INTERVAL_SECONDS = 1.0
 
 
 class Dependency:
-    def __init__(self, name):
+    def __init__(self, name, *, log_detail=True):
         self.name = name
+        # Whether the error's text may be logged: a mail server's refusal can name the
+        # patient's address, so for mail only the kind of error is.
+        self.log_detail = log_detail
         self._lock = threading.Lock()
         self.down_since = None
         self.failures = 0
@@ -35,18 +40,16 @@ class Dependency:
         return self.down_since is not None
 
     def failed(self, error):
-        """Record one failed call; the first failure of an outage is logged."""
+        """Record one failed call; the first failure of an outage is logged. The next
+        try waits PROBE_INTERVAL_SECONDS from now, so slow failures don't chain."""
         with self._lock:
             self.failures += 1
+            self._next_probe = time.monotonic() + PROBE_INTERVAL_SECONDS
             if self.down_since is not None:
                 return
             self.down_since = time.monotonic()
-            self._next_probe = self.down_since + PROBE_INTERVAL_SECONDS
         logger.warning(
-            "%s unreachable (%s: %s); carrying on without it",
-            self.name,
-            type(error).__name__,
-            str(error).strip().splitlines()[0] if str(error).strip() else "no detail",
+            "%s unreachable (%s); carrying on without it", self.name, describe(error, self)
         )
 
     def answered(self):
@@ -90,9 +93,51 @@ class Dependency:
 
 database = Dependency("PostgreSQL")
 cache = Dependency("Redis (the shared cache)")
-email = Dependency("The mail server")
+email = Dependency("The mail server", log_detail=False)
 
 ALL = (database, cache, email)
+
+
+def describe(error, dependency):
+    text = str(error).strip()
+    if not dependency.log_detail or not text:
+        return type(error).__name__
+    return f"{type(error).__name__}: {text.splitlines()[0]}"
+
+
+# SQLSTATE classes of a database that can't be reached or is going away: connection
+# exceptions (08), and an operator's shutdown or a server starting up (57P).
+_DOWN_SQLSTATES = ("08", "57P")
+
+
+def is_database_down(error):
+    """Whether a database error means PostgreSQL can't be reached, as opposed to a
+    deadlock, a timeout or a bad query, which are errors of one request."""
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    code = getattr(error.__cause__, "pgcode", None)
+    return code is None or code.startswith(_DOWN_SQLSTATES)
+
+
+def database_answers():
+    """One cheap query; records whether the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as error:
+        database.failed(error)
+        return False
+    database.answered()
+    return True
+
+
+def handles_database_outage(view):
+    """Mark a view that answers a database outage itself (clinic.middleware lets it run
+    while the database is down instead of answering with the outage page)."""
+    view.handles_database_outage = True
+    return view
 
 
 class DropOutageResponses(logging.Filter):

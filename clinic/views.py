@@ -1,6 +1,5 @@
 import sys
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -17,13 +16,8 @@ RETRY_AFTER_SECONDS = 60
 @never_cache
 def healthz(request):
     """For load balancers: 200 when the database answers, 503 when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError as error:
-        outages.database.failed(error)
+    if not outages.database_answers():
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    outages.database.answered()
     return HttpResponse("ok\n", content_type="text/plain")
 
 
@@ -42,7 +36,7 @@ def server_error(request):
     An error that is a database outage (met outside a view, say while saving a staff
     session) gets the outage page and its 503 instead."""
     error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
+    if outages.is_database_down(error):
         outages.database.failed(error)
         return service_unavailable(request)
     template = loader.get_template("500.html")

@@ -2,10 +2,11 @@
 
 import logging
 import smtplib
+import socket
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from clinic import outages
@@ -19,9 +20,15 @@ from inquiries.topics import TopicWithdrawn
 
 logger = logging.getLogger(__name__)
 
-# The mail server refused, dropped or never answered the connection (OSError covers
-# refused, reset, DNS and timeouts).
-MAIL_SERVER_DOWN = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+# The mail server can't be reached: refused, reset, unknown host, timed out, or it hung
+# up. A refusal of one message (a bad address, say) is that email's failure, not an outage.
+MAIL_SERVER_DOWN = (
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+)
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
@@ -237,12 +244,18 @@ def send_notifications(notifications):
 
 
 def send_after_commit(notifications):
-    """Send from the request once the inquiry is stored. The database may go down in
-    between: the rows stay pending and `send_pending_notifications` sends them later (an
-    email whose 'sent' mark could not be saved may go twice), logged once as an outage."""
+    """Send from the request once the inquiry is stored. While the mail server is down
+    the rest wait, pending, for `send_pending_notifications` instead of each costing the
+    patient a timeout. The database may go down in between: the rows stay pending too
+    (an email whose 'sent' mark could not be saved may go twice), logged once."""
     try:
-        send_notifications(notifications)
-    except (OperationalError, InterfaceError) as error:
+        for notification in notifications:
+            if not outages.email.worth_trying():
+                return
+            send_notification(notification)
+    except DatabaseError as error:
+        if not outages.is_database_down(error):
+            raise
         outages.database.failed(error)
 
 

@@ -27,6 +27,7 @@ FORM_TEMPLATE = "inquiries/inquiry_form.html"
 THANKS_SALT = "inquiries.thanks"
 
 
+@outages.handles_database_outage
 @sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -36,9 +37,13 @@ def inquiry_create(request):
             return _receive(request, InquiryForm(request.POST))
         return _render_form(request, InquiryForm())
     except (OperationalError, InterfaceError) as error:
-        # Keep what the patient typed and offer the phone instead; the outage is
-        # logged once, not with a traceback per request.
-        outages.database.failed(error)
+        # Keep what the patient typed and offer the phone instead; an outage is logged
+        # once, not with a traceback per request, and any other failure (a deadlock, a
+        # timeout) with a line of its own.
+        if outages.is_database_down(error):
+            outages.database.failed(error)
+        else:
+            logger.warning("Inquiry form: the database refused the request: %r", error)
         return _database_down(request)
 
 

@@ -17,10 +17,11 @@ the number, so a scheduled page goes live without cron) and the clinic's local d
 nothing cached shows yesterday's "next review due" date tomorrow).
 """
 
+import logging
 import secrets
 
 from django.core.cache import cache, caches
-from django.db import IntegrityError, InterfaceError, OperationalError, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -32,6 +33,8 @@ MEMO_KEY = "pages:content-version"
 # database is down.
 SHARED_COPY_KEY = "pages:content-version"
 SINGLETON = 1
+
+logger = logging.getLogger(__name__)
 
 
 def new_token():
@@ -107,13 +110,17 @@ def _read():
     if outages.database.worth_trying():
         try:
             value = _read_database()
-        except (OperationalError, InterfaceError) as error:
-            outages.database.failed(error)
+        except DatabaseError as error:
+            if outages.is_database_down(error):
+                outages.database.failed(error)
+            else:  # a database before migrating, a read-only replica: pages go uncached
+                logger.warning("Page cache: the content version can't be read: %r", error)
         else:
             outages.database.answered()
-            if value != _LastRead.value:
-                cache.set(SHARED_COPY_KEY, value, timeout=None)
-                _LastRead.value = value
+            # Written at every read, not only on a change: a copy that missed a change
+            # while Redis was down must not outlive it.
+            cache.set(SHARED_COPY_KEY, value, timeout=None)
+            _LastRead.value = value
             return value
     return _LastRead.value or cache.get(SHARED_COPY_KEY)
 

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import pytest
 from django.db import OperationalError, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests.inquiries.crm_factories import make_intake_user, queue_url
 from tests.pages.factories import make_page
@@ -89,3 +90,47 @@ def test_an_outage_is_logged_once_and_its_end_once(visitor, article, caplog):
     assert warnings[0].startswith("PostgreSQL unreachable (OperationalError")
     assert warnings[1].startswith("PostgreSQL is back after")
     assert not any(record.exc_info for record in caplog.records)
+
+
+def database_error(kind, pgcode):
+    """A Django database error as it wraps the driver's, with the server's SQLSTATE (a
+    lost connection has none)."""
+
+    class DriverError(Exception):
+        pass
+
+    DriverError.pgcode = pgcode
+    error = kind("server says no")
+    error.__cause__ = DriverError("server says no")
+    return error
+
+
+@pytest.mark.parametrize(
+    ("pgcode", "down"),
+    [
+        (None, True),  # refused, reset, timed out: no answer from the server at all
+        ("08006", True),  # connection failure
+        ("57P01", True),  # the administrator shut the server down
+        ("57P03", True),  # the server is starting up
+        ("40P01", False),  # a deadlock: one request's bad luck
+        ("57014", False),  # a statement timeout
+        ("53300", False),  # too many connections: the server answers, busy
+    ],
+)
+def test_only_errors_of_an_unreachable_database_count_as_an_outage(pgcode, down):
+    from clinic.outages import is_database_down
+
+    assert is_database_down(database_error(OperationalError, pgcode)) is down
+
+
+def test_while_the_database_is_down_pages_answer_at_once_but_the_form_still_tries(visitor, article):
+    with database_down():
+        visitor.get("/treatments/")  # the outage is seen
+        with CaptureQueriesContext(connection) as queries:
+            page = visitor.get("/our-team/")
+        form = visitor.get("/get-in-touch/")
+
+    assert page.status_code == 503
+    assert len(queries) == 0  # not even a connection attempt until the next probe
+    assert form.status_code == 503
+    assert 'name="csrfmiddlewaretoken"' in form.content.decode()  # the form itself, to fill in

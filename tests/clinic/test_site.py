@@ -2,7 +2,7 @@ import pytest
 from django.db import OperationalError
 from django.test import RequestFactory
 
-from clinic import views
+from clinic import outages, views
 
 
 class UnreachableDatabase:
@@ -20,7 +20,7 @@ def test_healthz_answers_200_when_the_database_answers(client, db):
 
 
 def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
-    monkeypatch.setattr(views, "connection", UnreachableDatabase())
+    monkeypatch.setattr(outages, "connection", UnreachableDatabase())
 
     response = client.get("/healthz")
 
