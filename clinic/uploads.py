@@ -4,7 +4,8 @@ Django reads a multipart body the first time anything asks for `request.POST`, w
 each file over 2.5 MB to a temporary file whatever its size, and CsrfViewMiddleware asks
 before any view runs. So the check is made here, from the headers alone, before anything
 reads the body: outside the admin a multipart POST is refused (415: the public form takes
-text only), and in the admin one far over the image size limit is refused (413).
+text only), in the admin one too large to be read in memory from someone not signed in as
+staff is refused (403), and one far over the image size limit is refused (413).
 """
 
 from django.conf import settings
@@ -31,6 +32,10 @@ class UploadLimitMiddleware:
             if not request.path_info.startswith(f"/{settings.ADMIN_PATH}"):
                 return files_refused()
             size = _content_length(request)
+            # Someone not signed in gets the admin's own answer (the sign-in page) only
+            # for a body small enough to be read in memory: no file of theirs reaches disk.
+            if not request.user.is_staff and not 0 < size <= settings.FILE_UPLOAD_MAX_MEMORY_SIZE:
+                return sign_in_first()
             if size > MAX_ADMIN_UPLOAD_REQUEST_BYTES:
                 return upload_too_large(size)
         return self.get_response(request)
@@ -63,6 +68,16 @@ def files_refused():
         "what was sent. Please type your message in the form instead.",
         back_url=reverse("inquiries:create"),
         back_text="Go to the contact form",
+    )
+
+
+def sign_in_first():
+    return _refusal(
+        403,
+        heading="Please sign in first",
+        message="Only signed-in staff can upload files.",
+        back_url=reverse("admin:login"),
+        back_text="Go to the sign-in page",
     )
 
 

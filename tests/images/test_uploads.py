@@ -99,6 +99,18 @@ def test_an_upload_request_far_over_the_limit_is_refused_unread(
     assert_nothing_stored(media_root)
 
 
+def test_a_file_sent_to_the_admin_by_someone_not_signed_in_is_refused_unread(
+    client, db, upload_handlers
+):
+    picture = SimpleUploadedFile("big.jpg", b"\xff\xd8\xff" + bytes(3 * 1024 * 1024))
+
+    response = client.post("/admin/login/", {"username": "x", "file": picture})
+
+    assert response.status_code == 403
+    assert "Please sign in first" in response.text
+    assert upload_handlers.started == []
+
+
 def test_a_picture_with_too_many_pixels_is_refused(admin_client, media_root):
     buffer = io.BytesIO()
     PillowImage.new("1", (8000, 8000)).save(buffer, "PNG")  # 64 megapixels, a few KB
