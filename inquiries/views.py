@@ -50,7 +50,7 @@ def inquiry_create(request):
 def _receive(request, form):
     if not form.is_valid():
         return _render_form(request, form)
-    if form.send_again:  # sent faster than a person types: show it again, store nothing
+    if form.send_again:  # sent too fast, or a day after it was shown: show it again, store nothing
         return _render_form(request, form, send_again=True)
     try:
         return _store(request, form)
