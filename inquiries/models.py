@@ -121,7 +121,8 @@ class Inquiry(models.Model):
     # Closed statuses staff may undo with a reason (`reopen`); spam has "Not spam".
     REOPENABLE_STATUSES = (Status.BECAME_PATIENT, Status.NOT_A_FIT, Status.NO_RESPONSE)
 
-    # The pipeline, in one place: from each status, where an inquiry may go next.
+    # The pipeline, in one place: from each status, where an inquiry may go next. A
+    # closed status leads nowhere: undoing one is `reopen`, which asks for the reason.
     ALLOWED_TRANSITIONS = {
         Status.NEW: {Status.CONTACTED, Status.NOT_A_FIT, Status.NO_RESPONSE, Status.SPAM},
         Status.CONTACTED: {Status.CONSULTATION_SCHEDULED, Status.NOT_A_FIT, Status.NO_RESPONSE},
@@ -132,8 +133,8 @@ class Inquiry(models.Model):
             Status.NO_RESPONSE,
         },
         Status.BECAME_PATIENT: set(),
-        Status.NOT_A_FIT: {Status.CONTACTED},
-        Status.NO_RESPONSE: {Status.CONTACTED},
+        Status.NOT_A_FIT: set(),
+        Status.NO_RESPONSE: set(),
         Status.SPAM: {Status.NEW},
     }
 
@@ -272,10 +273,7 @@ class Inquiry(models.Model):
     def transition_to(self, status, *, actor=None):
         status = self.Status(status)
         if not self.can_transition_to(status):
-            raise ValidationError(
-                f"{self.reference} can't move from {self.get_status_display()} to {status.label}.",
-                code="invalid_transition",
-            )
+            raise ValidationError(self._refusal(status), code="invalid_transition")
         old = self.Status(self.status)
         now = timezone.now()
         self.status = status
@@ -314,6 +312,12 @@ class Inquiry(models.Model):
                 f"closed as {status.label}",
                 data={"on": None, "cleared": cleared_follow_up.isoformat()},
             )
+
+    def _refusal(self, status):
+        refusal = f"{self.reference} can't move from {self.get_status_display()} to {status.label}"
+        if self.can_reopen and status in self.OPEN_STATUSES:
+            return f"{refusal}: to reopen it, use Reopen on its page and give the reason."
+        return f"{refusal}."
 
     @property
     def can_reopen(self):

@@ -91,6 +91,9 @@ def submit_inquiry(*, form, request, rate_limited=False):
     inquiry.submission_token = None if rate_limited else form.submission_token
     inquiry.status = Inquiry.Status.SPAM if spam_reason else Inquiry.Status.NEW
     inquiry.spam_reason = spam_reason[: _field_length("spam_reason")]
+    # Spam is stored closed, as transition_to closes it: the retention purge goes by
+    # closed_at, and a message held as spam may be a real person's health details.
+    inquiry.closed_at = None if inquiry.is_open else now
     if has_crisis_language(inquiry.message):
         inquiry.priority = Inquiry.Priority.URGENT
     page = published_page_at(request.GET.get("from", ""))

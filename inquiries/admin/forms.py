@@ -4,7 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from inquiries import contact_details
+from inquiries.contact_details import PHONE_MAX_INPUT
+from inquiries.forms import LineField, NameField, PhoneField, StrictEmailField
 from inquiries.models import ContactAttempt, Inquiry, ReplyTemplate
 
 
@@ -22,9 +23,19 @@ def staff_who_work_inquiries():
 
 
 class InquiryDetailsForm(forms.ModelForm):
-    """The admin's main form: contact details only, checked and tidied by the public
-    form's rules (inquiries/contact_details.py). Pipeline fields change through the
-    action forms below, so every change lands on the timeline."""
+    """The admin's main form: contact details only, through the public form's own field
+    classes, so each typed value is tidied by the rules in inquiries/contact_details.py
+    before any length or format check runs. Pipeline fields change through the action
+    forms below, so every change lands on the timeline."""
+
+    # Not the model's 20-character column: that holds the E.164 number, while staff may
+    # type a number as a patient may, spaces and all (the browser would cut it short).
+    phone = PhoneField(
+        label="Phone",
+        required=False,
+        help_text="Any common format, such as (212) 555-0123; stored as +12125550123.",
+        widget=forms.TextInput(attrs={"type": "tel", "maxlength": PHONE_MAX_INPUT}),
+    )
 
     class Meta:
         model = Inquiry
@@ -37,28 +48,13 @@ class InquiryDetailsForm(forms.ModelForm):
             "best_time",
             "topic",
         ]
-
-    def clean_first_name(self):
-        return self._required(contact_details.normalise_name(self.cleaned_data["first_name"]))
-
-    def clean_last_name(self):
-        return self._required(contact_details.normalise_name(self.cleaned_data["last_name"]))
-
-    def clean_email(self):
-        return self._required(contact_details.normalise_email(self.cleaned_data["email"]))
-
-    def clean_phone(self):
-        return contact_details.normalise_phone(self.cleaned_data["phone"])
-
-    def clean_best_time(self):
-        return contact_details.normalise_line(self.cleaned_data["best_time"])
-
-    @staticmethod
-    def _required(value):
-        # Only invisible characters typed: nothing is left to store.
-        if not value:
-            raise forms.ValidationError("This field is required.", code="required")
-        return value
+        # Labels, lengths and "required" come from the model; the rules from these.
+        field_classes = {
+            "first_name": NameField,
+            "last_name": NameField,
+            "email": StrictEmailField,
+            "best_time": LineField,
+        }
 
 
 class InquiryActionForm(forms.Form):

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -278,3 +279,36 @@ def test_details_form_stores_valid_input_as_the_public_form_would(intake_client)
     assert inquiry.email == "Ada.Lovelace@example.com"
     assert inquiry.phone == "+12125550123"
     assert inquiry.best_time == "weekday mornings"
+
+
+def test_details_form_takes_a_phone_and_email_as_typed_into_the_public_form(intake_client):
+    inquiry = make_inquiry(first_name="Ada", phone="")
+    page = intake_client.get(change_url(inquiry)).content.decode()
+    # The browser lets staff type as much as a patient may (the stored number is shorter).
+    assert re.search(r'<input[^>]*name="phone"[^>]*maxlength="30"', page)
+
+    response = intake_client.post(
+        change_url(inquiry),
+        details_form_data(inquiry, email="ada\u200b@example.com", phone="+1  ( 212 )  555 - 0123"),
+    )
+
+    assert response.status_code == 302
+    inquiry.refresh_from_db()
+    assert (inquiry.email, inquiry.phone) == ("ada@example.com", "+12125550123")
+
+
+def test_a_phone_stored_in_an_old_format_is_named_when_another_detail_is_edited(intake_client):
+    # Stored before the admin checked numbers: not one that can be called.
+    inquiry = make_inquiry(first_name="Ada", phone="+15551234")
+
+    response = intake_client.post(
+        change_url(inquiry), details_form_data(inquiry, best_time="Evenings")
+    )
+
+    assert response.status_code == 200  # the form again, with the phone's message beside it
+    form = response.context["adminform"].form
+    assert list(form.errors) == ["phone"]
+    assert form.errors["phone"][0].startswith("Please enter a phone number we can call")
+    assert "Please enter a phone number we can call" in response.content.decode()
+    inquiry.refresh_from_db()
+    assert (inquiry.best_time, inquiry.phone) == ("", "+15551234")

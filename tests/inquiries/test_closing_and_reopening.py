@@ -153,3 +153,43 @@ def test_staff_who_may_not_change_inquiries_cannot_reopen(client, db):
     assert response.status_code == 403
     inquiry.refresh_from_db()
     assert inquiry.status == Status.NOT_A_FIT
+
+
+# Reopening has one way in: the reopen form with its reason, never a plain status change.
+CLOSED_FOR_GOOD_REASON = [Status.BECAME_PATIENT, Status.NOT_A_FIT, Status.NO_RESPONSE]
+
+
+@pytest.mark.parametrize("closed", CLOSED_FOR_GOOD_REASON)
+def test_a_closed_inquiry_is_not_reopened_by_the_status_form(intake_client, intake_user, closed):
+    inquiry = make_inquiry()
+    _walk(inquiry, [*PATHS[closed], closed], intake_user)
+    page = intake_client.get(change_url(inquiry)).content.decode()
+
+    response = intake_client.post(action_url(inquiry, "status"), {"crm-status-status": "contacted"})
+
+    assert '<option value="contacted"' not in page
+    assert _messages(response)[0].startswith("Nothing changed. Move to: Select a valid choice.")
+    inquiry.refresh_from_db()
+    assert inquiry.status == closed
+    assert inquiry.events.filter(kind=Kind.STATUS_CHANGED).last().data["to"] == closed
+
+
+@pytest.mark.parametrize("closed", CLOSED_FOR_GOOD_REASON)
+def test_bulk_mark_contacted_skips_a_closed_inquiry_and_points_to_reopen(
+    intake_client, intake_user, closed
+):
+    inquiry = make_inquiry()
+    _walk(inquiry, [*PATHS[closed], closed], intake_user)
+
+    response = intake_client.post(
+        f"{queue_url()}?status=all",
+        {"action": "mark_contacted", "_selected_action": [inquiry.pk]},
+        follow=True,
+    )
+
+    assert _messages(response) == [
+        f"0 inquiries marked contacted; 1 skipped: {inquiry.reference} can't move from "
+        f"{closed.label} to Contacted: to reopen it, use Reopen on its page and give the reason"
+    ]
+    inquiry.refresh_from_db()
+    assert inquiry.status == closed

@@ -35,7 +35,10 @@ def admin_form(field, typed):
         ("email", "Ada.Lovelace@Example.COM"),
         ("email", "ada@localhost"),
         ("email", "ada@[192.0.2.1]"),
+        ("email", "ada\u200b@example.com"),
         ("phone", "(212) 555-0123"),
+        # Longer than the stored E.164's 20 characters, well within the 30 one may type.
+        ("phone", "+1  ( 212 )  555 - 0123"),
         ("phone", "+44 20 7946 0958"),
         ("phone", "555-1234"),
         ("phone", "12345"),

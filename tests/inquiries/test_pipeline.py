@@ -59,7 +59,7 @@ def test_closing_sets_closed_time_and_reopening_clears_it(inquiry, staffer):
     inquiry.transition_to(Status.NO_RESPONSE, actor=staffer)
     assert inquiry.closed_at is not None
 
-    inquiry.transition_to(Status.CONTACTED, actor=staffer)
+    inquiry.reopen(reason="Closed by mistake", actor=staffer)
 
     inquiry.refresh_from_db()
     assert inquiry.closed_at is None

@@ -6,11 +6,13 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.utils import timezone
 
 from inquiries.models import ContactAttempt, Inquiry, InquiryEvent, Notification, RetentionRun
 from inquiries.retention import ANONYMISED_EMAIL, ANONYMISED_NAME, purge_closed_inquiries
 from tests.inquiries.crm_factories import make_inquiry, make_intake_user
+from tests.inquiries.factories import form_data, post_form
 
 Status = Inquiry.Status
 
@@ -215,3 +217,43 @@ def test_inquiries_anonymised_by_earlier_runs_are_finished_once(worked_on):
     assert not any("divorce" in message for message in messages)
     names = set(LogEntry.objects.values_list("object_repr", flat=True))
     assert names == {worked_on.reference, gone_reference, str(still_here)}
+
+
+@pytest.mark.parametrize(
+    "spam_sign",
+    [{"website": "http://cheap-pills.example"}, {"form_token": "tampered"}],
+    ids=["honeypot", "tampered-token"],
+)
+def test_spam_sent_through_the_form_is_purged_once_past_the_retention_period(client, db, spam_sign):
+    # Held as spam, it may still be a real person's message: health data to let go of.
+    post_form(client, form_data(message="I have PTSD since the accident", **spam_sign))
+    spam = Inquiry.objects.get(status=Status.SPAM)
+    assert spam.closed_at is not None
+    # As if it had been sent 400 days ago.
+    Inquiry.objects.filter(pk=spam.pk).update(
+        created_at=F("created_at") - timedelta(days=400),
+        closed_at=F("closed_at") - timedelta(days=400),
+    )
+
+    output = _run("--older-than", "365")
+
+    assert "Deleted 1 inquiries" in output
+    assert not Inquiry.objects.exists()
+
+
+def test_spam_stored_without_a_closing_time_is_given_its_arrival_time_and_purged(db):
+    # Form spam stored before the fix had no closed_at, so no purge ever picked it up.
+    migration = import_module("inquiries.migrations.0012_spam_closed_when_stored")
+    now = timezone.now()
+    old = make_inquiry(status=Status.SPAM, created_at=now - timedelta(days=400))
+    recent = make_inquiry(status=Status.SPAM, created_at=now - timedelta(days=10))
+    open_one = make_inquiry(created_at=now - timedelta(days=400))
+
+    migration.close_spam_when_stored(django_apps, None)
+    _run("--older-than", "365")
+
+    assert not Inquiry.objects.filter(pk=old.pk).exists()
+    assert set(Inquiry.objects.values_list("pk", flat=True)) == {recent.pk, open_one.pk}
+    recent.refresh_from_db()
+    open_one.refresh_from_db()
+    assert (recent.closed_at, open_one.closed_at) == (recent.created_at, None)

@@ -236,7 +236,8 @@ def test_control_characters_in_the_details_form_are_refused(intake_client, store
     response = intake_client.post(change_url(inquiry), data)
 
     assert response.status_code == 200
-    assert "Null characters are not allowed." in response.content.decode()
+    # The public form's message: the admin shares its field classes (issue 25 item 13).
+    assert "This contains characters we can&#x27;t accept" in response.content.decode()
     assert stored.unchanged()
 
 
