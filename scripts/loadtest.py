@@ -355,11 +355,13 @@ def scenario_smtp(run, result):
         "JOIN inquiries_inquiry i ON i.id = n.inquiry_id WHERE i.email LIKE :'pattern'",
         pattern=prefix + "%",
     )
-    waiting = [row for row in rows if row[0] == "pending" and int(row[1]) >= 1 and row[2]]
+    pending = [row for row in rows if row[0] == "pending"]
+    tried = [row for row in pending if int(row[1]) >= 1]
     result.check(
-        len(rows) == 2 * count and len(waiting) == len(rows),
-        f"{len(waiting)} of {len(rows)} notifications pending with attempts >= 1 and the "
-        f"error recorded (expected {2 * count}), e.g. {rows[0][2] if rows else None!r}",
+        len(rows) == len(pending) == 2 * count and tried and all(row[2] for row in tried),
+        f"{len(pending)} of {len(rows)} notifications pending (expected {2 * count}); "
+        f"{len(tried)} tried with the error recorded, e.g. {tried[0][2] if tried else None!r}; "
+        "the rest waited untried (the mail server was known to be down: no timeout each)",
     )
     server.stop()
 
