@@ -1,96 +1,30 @@
-from datetime import timedelta
+"""The Page: its fields, what a save derives from them, and its verbs (publish, review)."""
 
-from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models, transaction
 from django.utils import timezone
 
 from pages.crisis_lines import mentions_crisis
+from pages.models.history import PageRedirect
+from pages.models.parts import FAQ
+from pages.models.queries import PageQuerySet
+from pages.models.rules import (
+    REVIEW_DUE_SOON,
+    REVIEW_INTERVAL,
+    SUMMARY_MAX_LENGTH,
+    reserved_slugs,
+    validate_page_slug,
+    validate_summary_length,
+)
 from pages.readability import above_target, grade_body, reading_target
 from pages.rendering import (
     CTA_MARKER,
     has_marker,
     image_marker_errors,
     render_body,
-    render_markdown,
 )
-
-# First path segments that belong to fixed URLs, so no top-level page may use them.
-RESERVED_SLUGS = frozenset(
-    {
-        "admin",
-        "get-in-touch",
-        "sitemap.xml",
-        "robots.txt",
-        "static",
-        "media",
-        "healthz",
-        "search",
-        "our-team",
-        "locations",
-    }
-)
-SUMMARY_MAX_LENGTH = 160
-
-
-def reserved_slugs():
-    """The fixed first segments, including the admin's (configurable) one."""
-    admin_segment = getattr(settings, "ADMIN_PATH", "admin/").strip("/").split("/")[0]
-    return RESERVED_SLUGS | {admin_segment}
-
-
-REVIEW_INTERVAL = timedelta(days=365)
-# Reviewers are reminded of pages due within this window (and of overdue ones).
-REVIEW_DUE_SOON = timedelta(days=30)
-
-validate_page_slug = RegexValidator(
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z",
-    "Use lowercase letters, numbers and single hyphens only, for example "
-    "“ketamine-for-ptsd” (no spaces, capitals or other punctuation).",
-    code="invalid_slug",
-)
-validate_summary_length = MaxLengthValidator(
-    SUMMARY_MAX_LENGTH,
-    "Keep the summary to %(limit_value)d characters or fewer (it has %(show_value)d): "
-    "search engines cut longer descriptions off.",
-)
-
-
-class PageQuerySet(models.QuerySet):
-    def published(self):
-        """Live pages: published, with a publish time that has come (no cron needed)."""
-        return self.filter(status=Page.Status.PUBLISHED, publish_at__lte=timezone.now())
-
-    def in_navigation(self):
-        return (
-            self.published().filter(show_in_navigation=True).order_by("navigation_order", "title")
-        )
-
-    def never_reviewed(self):
-        return self.filter(last_reviewed__isnull=True)
-
-    def review_overdue(self):
-        """Reviewed once, and the next review date has passed."""
-        return self.filter(last_reviewed__isnull=False, next_review__lt=timezone.localdate())
-
-    def review_due_soon(self):
-        today = timezone.localdate()
-        return self.filter(
-            last_reviewed__isnull=False, next_review__range=(today, today + REVIEW_DUE_SOON)
-        )
-
-    def review_up_to_date(self):
-        return self.filter(
-            last_reviewed__isnull=False,
-            next_review__gt=timezone.localdate() + REVIEW_DUE_SOON,
-        )
-
-    def needing_review(self):
-        """Never reviewed, overdue or due within REVIEW_DUE_SOON: what reminders list."""
-        return self.never_reviewed() | self.review_overdue() | self.review_due_soon()
 
 
 class Page(models.Model):
@@ -463,134 +397,3 @@ class Page(models.Model):
         """Record a content change made outside the page row (an FAQ or a reference)."""
         self.updated_at = timezone.now()
         Page.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
-
-
-class PagePart(models.Model):
-    """A row shown on a page (an FAQ, a reference): changing it changes the page."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.page.touch()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.page.touch()
-        return result
-
-
-class FAQ(PagePart):
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="faqs")
-    question = models.CharField(max_length=300)
-    answer = models.TextField(help_text="Markdown.")
-    answer_html = models.TextField(editable=False, blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = "FAQ"
-        verbose_name_plural = "FAQs"
-
-    def __str__(self):
-        return self.question
-
-    def save(self, *args, **kwargs):
-        self.answer_html = render_markdown(self.answer)
-        super().save(*args, **kwargs)
-        self.page.refresh_crisis_lines()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.page.refresh_crisis_lines()
-        return result
-
-
-class Reference(PagePart):
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="references")
-    citation = models.CharField(
-        max_length=500, help_text="Authors, title, publication and year, as readers see it."
-    )
-    url = models.URLField(max_length=500, blank=True, help_text="Optional link to the source.")
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "pk"]
-
-    def __str__(self):
-        return self.citation
-
-
-class PageRevision(models.Model):
-    """A snapshot of a page with its FAQs and references, kept on every save."""
-
-    class Kind(models.TextChoices):
-        SAVED = "saved", "Saved"
-        DRAFT = "draft", "Draft (not live yet)"
-        PUBLISHED = "published", "Published"
-        RESTORED = "restored", "Restored"
-
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="revisions")
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SAVED)
-    # Every field an editor changes, plus "faqs" and "references" as lists of dicts.
-    content = models.JSONField()
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    restored_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["page", "-created_at"])]
-
-    def __str__(self):
-        return f"{self.page} · {self.get_kind_display()} · {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class PageRedirect(models.Model):
-    """An address a page used to have; it answers 301 to the page's current path."""
-
-    old_path = models.CharField(max_length=255, unique=True)
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="redirects")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["old_path"]
-
-    def __str__(self):
-        return f"{self.old_path} → {self.page.path}"
-
-
-class ReviewReminder(models.Model):
-    """A review reminder emailed to a clinician: at most one a day, so cron may rerun."""
-
-    clinician = models.ForeignKey(
-        "clinicfacts.Clinician", on_delete=models.CASCADE, related_name="review_reminders"
-    )
-    sent_on = models.DateField(help_text="The clinic's local date of the email.")
-    page_count = models.PositiveSmallIntegerField()
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-sent_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["clinician", "sent_on"], name="one_review_reminder_a_day"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.clinician} · {self.sent_on} · {self.page_count} page(s)"
-
-
-# The page cache's content version lives with the cache code; imported here so Django
-# registers the model with the pages app.
-from pages.content_version import ContentVersion  # noqa: E402, F401
