@@ -9,11 +9,9 @@ staff is refused (403), and one far over the image size limit is refused (413).
 """
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.template import loader
 from django.urls import NoReverseMatch, reverse
 
-from clinic.context_processors import clinic_details
+from clinic.views import page_from_settings
 from images.uploads import MAX_UPLOAD_BYTES
 
 # Room above the 10 MB limit for the other fields and for telling an editor, on the form
@@ -49,15 +47,15 @@ def _content_length(request):
 
 
 def _refusal(status, *, heading, message, back_url, back_text):
-    # Rendered from settings alone, like the 500 page: cheap, and safe with the database down.
-    context = {
-        **clinic_details(),
-        "heading": heading,
-        "message": message,
-        "back_url": back_url,
-        "back_text": back_text,
-    }
-    return HttpResponse(loader.get_template("upload_refused.html").render(context), status=status)
+    # Like the 500 page: cheap, and safe with the database down.
+    return page_from_settings(
+        "upload_refused.html",
+        status=status,
+        heading=heading,
+        message=message,
+        back_url=back_url,
+        back_text=back_text,
+    )
 
 
 def files_refused():

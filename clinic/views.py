@@ -21,11 +21,17 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+def page_from_settings(template_name, *, status, **context):
+    """A page in the site's design rendered from settings alone: no context processors,
+    so no database or cache, for the answers that must work when those are down."""
+    content = loader.get_template(template_name).render({**clinic_details(), **context})
+    return HttpResponse(content, status=status)
+
+
 def service_unavailable(request):
     """The outage page: the site's design, the phone number and the crisis lines,
     rendered from settings alone (no database, no cache), never stored by a cache."""
-    template = loader.get_template("503.html")
-    response = HttpResponse(template.render(clinic_details()), status=503)
+    response = page_from_settings("503.html", status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
@@ -39,5 +45,4 @@ def server_error(request):
     if outages.is_database_down(error):
         outages.database.failed(error)
         return service_unavailable(request)
-    template = loader.get_template("500.html")
-    return HttpResponse(template.render(clinic_details()), status=500)
+    return page_from_settings("500.html", status=500)

@@ -4,18 +4,17 @@ from contextlib import suppress
 from django.conf import settings
 from django.core import signing
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from clinic import outages
-from clinic.context_processors import clinic_details
 from clinic.net import client_ip_hash
+from clinic.views import page_from_settings
 from inquiries.forms import InquiryForm
 from inquiries.services import referrer_from, submit_inquiry
 from inquiries.spam import check_rate_limit
@@ -99,12 +98,10 @@ def _database_down(request):
     may query the database), with a 503 and the clinic's phone number."""
     form = InquiryForm(request.POST) if request.method == "POST" else InquiryForm()
     form.keep_input_without_database()
-    context = {
-        **clinic_details(),
-        **_form_context(request, form, database_down=True),
-        "csrf_token": get_token(request),
-    }
-    response = HttpResponse(loader.get_template(FORM_TEMPLATE).render(context), status=503)
+    context = _form_context(request, form, database_down=True)
+    response = page_from_settings(
+        FORM_TEMPLATE, status=503, csrf_token=get_token(request), **context
+    )
     response["Retry-After"] = "120"
     return response
 
