@@ -253,8 +253,8 @@ class PublicPageCacheMiddleware:
         # never under a newer one.
         version = content_version.current()
         # Logs name the path only, never the identity: a search query is health information.
-        key = entry_key(cache_identity(request))
-        hit = _lookup(version, key)
+        identity = cache_identity(request)
+        hit = _lookup(version, entry_key(identity))
         if hit is not None:
             return self._replay(request, *hit)
 
@@ -265,11 +265,11 @@ class PublicPageCacheMiddleware:
             and not response.cookies
             and not _touched_private_state(request)
         ):
-            return self._store(request, response, version, key)
+            return self._store(request, response, version, identity)
         return response
 
-    def _store(self, request, response, version, key):
-        etag = make_etag(version, cache_identity(request))
+    def _store(self, request, response, version, identity):
+        etag = make_etag(version, identity)
         response["ETag"] = etag
         response["Cache-Control"] = PUBLIC_CACHE_CONTROL
         headers = [
@@ -277,6 +277,7 @@ class PublicPageCacheMiddleware:
         ]
         entry = (version, etag, headers, response.content)
         timeout = QUERY_KEYED_TIMEOUT if request.path in QUERY_KEYED_PAGES else MAX_TIMEOUT
+        key = entry_key(identity)
         cache.set(key, entry, timeout)  # a failed write only costs speed
         caches["pages-local"].set(key, entry)
         if _etag_matches(request, etag):
