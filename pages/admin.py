@@ -3,11 +3,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
 
-from pages import admin_review, crisis_lines
+from pages import admin_review, crisis_lines, services
 from pages.admin_review import ReadingLevelFilter, ReviewFilter
-from pages.models import FAQ, Page, PageRedirect, PageRevision, Reference
+from pages.models import FAQ, Page, PageRedirect, Reference
 from pages.revision_admin import PageRevisionsMixin
-from pages.revisions import record_revision
 
 
 class FAQInline(admin.StackedInline):
@@ -98,7 +97,7 @@ class PageAdmin(PageRevisionsMixin, admin.ModelAdmin):
     def response_change(self, request, obj):
         response = super().response_change(request, obj)
         # A draft leaves the live page as it is; its preview shows the lines it brings.
-        if not getattr(obj, "_saving_draft", False):
+        if not self._saves_draft(request, obj):
             self._explain_crisis_lines(request, obj)
         return response
 
@@ -117,15 +116,13 @@ class PageAdmin(PageRevisionsMixin, admin.ModelAdmin):
     @admin.action(description="Publish the selected pages now")
     def publish_now(self, request, queryset):
         for page in queryset:
-            page.publish()
-            record_revision(page, request.user, PageRevision.Kind.PUBLISHED)
+            services.publish_page(page, user=request.user)
         self.message_user(request, f"{len(queryset)} page(s) published.")
 
     @admin.action(description="Unpublish the selected pages (back to draft)")
     def unpublish(self, request, queryset):
         for page in queryset:
-            page.unpublish()
-            record_revision(page, request.user)
+            services.unpublish_page(page, user=request.user)
         self.message_user(request, f"{len(queryset)} page(s) moved back to draft.")
 
 

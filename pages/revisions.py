@@ -1,5 +1,5 @@
 """Page revisions: a snapshot of a page with its FAQs and references on every save, a
-readable diff of any two, and restoring one (which is itself a new revision).
+readable diff of any two, and what restoring one means (pages.services applies it).
 
 A revision's content is plain JSON: the page's editor-facing fields (Page.CONTENT_FIELDS,
 foreign keys as ids, dates as ISO strings) plus "faqs" and "references" as lists of dicts.
@@ -10,7 +10,6 @@ import re
 from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -33,7 +32,7 @@ def _jsonable(value):
     return str(value)  # a Decimal or UUID a later content field may bring
 
 
-def _row_content(rows, fields):
+def row_content(rows, fields):
     rows = sorted(rows, key=lambda row: (row.order, row.pk is None, row.pk or 0))
     return [{name: getattr(row, name) for name in fields} for row in rows]
 
@@ -42,8 +41,8 @@ def snapshot(page, *, faqs=None, references=None):
     """The page as an editor sees it. faqs/references default to the stored rows; the
     admin passes the submitted (unsaved) rows when it saves a draft."""
     content = {name: _jsonable(getattr(page, name)) for name in Page.CONTENT_FIELDS}
-    content["faqs"] = _row_content(page.faqs.all() if faqs is None else faqs, FAQ_FIELDS)
-    content["references"] = _row_content(
+    content["faqs"] = row_content(page.faqs.all() if faqs is None else faqs, FAQ_FIELDS)
+    content["references"] = row_content(
         page.references.all() if references is None else references, REFERENCE_FIELDS
     )
     return content
@@ -67,12 +66,12 @@ def record_revision(page, user, kind=PageRevision.Kind.SAVED, *, content=None, r
     )
 
 
-def keep_baseline(page_id):
-    """A page last saved before revisions were kept gets its stored content as a first
-    revision (dated when it last changed, by nobody known), so its first edit can be undone."""
-    if PageRevision.objects.filter(page_id=page_id).exists():
+def keep_baseline(stored):
+    """A page last saved before revisions were kept gets its stored content (stored: the
+    page as the database holds it) as a first revision, dated when it last changed, by
+    nobody known, so its first edit can be undone."""
+    if PageRevision.objects.filter(page_id=stored.pk).exists():
         return
-    stored = Page.objects.get(pk=page_id)
     PageRevision.objects.create(page=stored, content=snapshot(stored), created_at=stored.updated_at)
 
 
@@ -155,30 +154,6 @@ def missing_targets(content):
     return problems
 
 
-def _rows_from(page, content, key):
-    model, fields = ROWS[key]
-    # A field the revision predates takes its default.
-    rows = [
-        model(page=page, **{name: row[name] for name in fields if name in row})
-        for row in content[key]
-    ]
-    for row in rows:
-        row.full_clean(exclude=["page"])
-    return rows
-
-
-def _replace_rows(page, content, key):
-    model, fields = ROWS[key]
-    current = list(getattr(page, key).all())
-    if _row_content(current, fields) == content.get(key, []):
-        return
-    new_rows = _rows_from(page, content, key)
-    for row in current:
-        row.delete()
-    for row in new_rows:
-        row.save()
-
-
 def messages_of(error):
     """A ValidationError as sentences, field names first ("Slug: ...")."""
     if not hasattr(error, "error_dict"):
@@ -188,28 +163,6 @@ def messages_of(error):
         label = "" if name == "__all__" else f"{name.replace('_', ' ').capitalize()}: "
         sentences.extend(label + message for message in errors)
     return sentences
-
-
-def apply_revision(revision, user, *, kind=PageRevision.Kind.RESTORED, status=None):
-    """Make revision the page's content, FAQs and references included, and record it as a
-    new revision. All or nothing: a ValidationError leaves everything as it was."""
-    with transaction.atomic():
-        page = Page.objects.select_for_update().filter(pk=revision.page_id).first()
-        if page is None:
-            raise ValidationError(DELETED_PAGE)
-        content = content_to_apply(page, revision, kind)
-        problems = missing_targets(content)
-        if problems:
-            raise ValidationError(problems)
-        set_page_fields(page, content)
-        if status is not None:
-            page.status = status
-        page.full_clean()
-        page.save()
-        for key in ROWS:
-            if key in content:
-                _replace_rows(page, content, key)
-        return record_revision(page, user, kind, restored_from=revision)
 
 
 # Diffs ----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from pages.models import Page
+from pages.services import save_page
 from tests.pages.factories import make_faq, make_page, make_reference
 
 
@@ -139,7 +140,7 @@ def test_future_page_is_hidden_until_its_publish_time_then_visible(client, secti
 
 def test_old_path_answers_301_after_a_slug_change(client, article):
     article.slug = "ketamine-and-ptsd"
-    article.save()
+    save_page(article)
 
     response = client.get("/treatments/ketamine-for-ptsd/?utm_source=x")
 
@@ -150,7 +151,7 @@ def test_old_path_answers_301_after_a_slug_change(client, article):
 
 def test_child_of_a_moved_parent_answers_301_at_its_old_path(client, section, article):
     section.slug = "our-treatments"
-    section.save()
+    save_page(section)
 
     response = client.get("/treatments/ketamine-for-ptsd/")
 
