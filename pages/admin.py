@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from pages import admin_review, crisis_lines, services
-from pages.admin_review import ReadingLevelFilter, ReviewFilter
+from pages.admin_review import MarkReviewedMixin, ReadingLevelFilter, ReviewFilter
 from pages.models import FAQ, Page, PageRedirect, Reference
 from pages.revision_admin import PageRevisionsMixin
 
@@ -24,7 +24,7 @@ class ReferenceInline(admin.TabularInline):
 
 
 @admin.register(Page)
-class PageAdmin(PageRevisionsMixin, admin.ModelAdmin):
+class PageAdmin(MarkReviewedMixin, PageRevisionsMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "path",
