@@ -5,34 +5,40 @@ from django.utils.html import format_html
 
 from pages import admin_review, crisis_lines, services
 from pages.admin_review import MarkReviewedMixin, ReadingLevelFilter, ReviewFilter
+from pages.forms import FAQInlineForm, PageAdminForm, ReferenceInlineForm
 from pages.models import FAQ, Page, PageRedirect, Reference
 from pages.revision_admin import PageRevisionsMixin
 
 
 class FAQInline(admin.StackedInline):
     model = FAQ
+    form = FAQInlineForm
     extra = 0
     fields = ("question", "answer", "order")
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(admin.StackedInline):
+    """Stacked, not tabular: each citation, URL, order and delete box has its own label,
+    and a long citation gets the whole width."""
+
     model = Reference
+    form = ReferenceInlineForm
     extra = 0
-    fields = ("citation", "url", "order")
+    fields = ("citation", ("url", "order"))
     # A typed "doi.org/..." becomes https://doi.org/... (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Page)
 class PageAdmin(MarkReviewedMixin, PageRevisionsMixin, admin.ModelAdmin):
+    form = PageAdminForm
     list_display = (
         "title",
-        "path",
         "status_label",
-        "updated_at",
+        "updated_label",
         "review_label",
         "reading_label",
-        "open_link",
+        "address",
     )
     list_filter = ("status", ReviewFilter, ReadingLevelFilter, "show_in_navigation")
     search_fields = ("title",)
@@ -72,6 +78,16 @@ class PageAdmin(MarkReviewedMixin, PageRevisionsMixin, admin.ModelAdmin):
         if page.is_scheduled:
             return f"Scheduled for {timezone.localtime(page.publish_at):%b %d, %Y %H:%M}"
         return page.get_status_display()
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated_label(self, page):
+        return f"{timezone.localtime(page.updated_at):%b %d, %Y}"
+
+    @admin.display(description="address", ordering="path")
+    def address(self, page):
+        """The page's address once, as a link (a preview while it isn't live)."""
+        note = "" if page.is_live else " (preview)"
+        return format_html('<a href="{}">{}</a>{}', page.path, page.path, note)
 
     @admin.display(description="next review", ordering="next_review")
     def review_label(self, page):

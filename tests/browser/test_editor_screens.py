@@ -1,0 +1,72 @@
+"""The editor's screens in a real browser at 1280 px: axe-clean, and usable for writing."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from inquiries.roles import CONTENT_EDITORS
+from pages.models import Page
+from tests.browser.a11y import assert_no_violations
+from tests.browser.conftest import sign_in
+
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def editor_page(page, make_staff_user, demo_content):
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, make_staff_user("eli", CONTENT_EDITORS))
+    return page
+
+
+def ptsd_page():
+    return Page.objects.get(slug="ketamine-for-ptsd")
+
+
+def test_page_change_form_has_no_axe_violations(editor_page, shoot):
+    editor_page.goto(reverse("admin:pages_page_change", args=[ptsd_page().pk]))
+
+    shoot(editor_page, "change-form")
+    assert_no_violations(editor_page)
+
+
+def test_page_list_has_no_axe_violations_and_titles_on_one_line(editor_page, shoot):
+    editor_page.goto(reverse("admin:pages_page_changelist"))
+    shoot(editor_page, "page-list")
+
+    assert_no_violations(editor_page)
+    title_heights = editor_page.locator("#result_list tbody th a").evaluate_all(
+        "links => links.map(link => link.getClientRects().length)"
+    )
+    assert title_heights and all(lines == 1 for lines in title_heights), title_heights
+
+
+def test_the_body_is_25_lines_tall_and_grows_as_the_editor_writes(editor_page):
+    editor_page.goto(reverse("admin:pages_page_add"))
+    body, summary = editor_page.get_by_label("Body"), editor_page.get_by_label("Summary")
+    line = body.evaluate(
+        "field => { const style = getComputedStyle(field);"
+        " return parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize); }"
+    )
+
+    assert body.bounding_box()["height"] >= 25 * line
+    assert summary.bounding_box()["height"] < 5 * line
+
+    body.fill("A line of the body.\n" * 60)
+
+    expect(body).to_have_value(re.compile("A line of the body"))
+    assert body.bounding_box()["height"] >= 60 * line
+
+
+def test_a_long_citation_shows_whole(editor_page):
+    editor_page.goto(reverse("admin:pages_page_change", args=[ptsd_page().pk]))
+    citation = editor_page.locator("#id_references-0-citation")
+
+    text, box = citation.evaluate(
+        "field => [[field.scrollWidth, field.scrollHeight],"
+        " [field.clientWidth, field.clientHeight]]"
+    )
+
+    assert text[0] <= box[0] and text[1] <= box[1], f"cut off: {text} px of text in {box} px"
