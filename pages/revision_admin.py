@@ -226,11 +226,14 @@ class PageRevisionsMixin:
             )
             return HttpResponseRedirect(self._page_url("revisions", page))
         older, newer = sorted(chosen, key=lambda r: (r.created_at, r.pk))
+        current = revisions.latest_applied(page)
         sides = [
             {
                 "revision": revision,
                 "label": describe(revision),
                 "restore_url": self._page_url("revision_restore", page, revision.pk),
+                # Restoring what the page already says would only add a revision.
+                "is_current": current is not None and revision.pk == current.pk,
             }
             for revision in (older, newer)
         ]

@@ -5,15 +5,12 @@ A revision's content is plain JSON: the page's editor-facing fields (Page.CONTEN
 foreign keys as ids, dates as ISO strings) plus "faqs" and "references" as lists of dicts.
 """
 
-import difflib
-import re
 from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
 
 from pages.models import FAQ, Page, PageRevision, Reference
+from pages.revision_diff import paragraph_diff
 
 FAQ_FIELDS = ("question", "answer", "order")
 REFERENCE_FIELDS = ("citation", "url", "order")
@@ -167,27 +164,6 @@ def messages_of(error):
 
 # Diffs ----------------------------------------------------------------------------------
 
-TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
-
-
-def marked_diff(old, new):
-    """Word-level diff of two texts as escaped HTML: (old with <del>, new with <ins>)."""
-    old_tokens, new_tokens = TOKENS.findall(old), TOKENS.findall(new)
-    before, after = [], []
-    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        removed, added = "".join(old_tokens[i1:i2]), "".join(new_tokens[j1:j2])
-        if op == "equal":
-            before.append(escape(removed))
-            after.append(escape(added))
-            continue
-        if removed:
-            before.append(format_html("<del>{}</del>", removed))
-        if added:
-            after.append(format_html("<ins>{}</ins>", added))
-    # Every piece above is escaped.
-    return mark_safe("".join(before)), mark_safe("".join(after))  # noqa: S308
-
 
 def _rows_text(rows, fields):
     shown = [name for name in fields if name != "order"]
@@ -233,12 +209,15 @@ def summarize(older, newer):
 
 
 def diff(older, newer):
-    """The fields that differ, each {label, before, after}: escaped HTML with the removed
-    words in <del> (before) and the added ones in <ins> (after), for a side-by-side view."""
-    changes = []
-    for name in changed_fields(older, newer):
-        before, after = marked_diff(
-            display_value(name, older.get(name)), display_value(name, newer.get(name))
-        )
-        changes.append({"label": _label(name), "before": before, "after": after})
-    return changes
+    """The fields that differ, each {label, chunks}, for a side-by-side view: only the
+    paragraphs that changed (removed words in <del>, added ones in <ins>), a paragraph of
+    context around each, and gaps for the rest (pages/revision_diff.py)."""
+    return [
+        {
+            "label": _label(name),
+            "chunks": paragraph_diff(
+                display_value(name, older.get(name)), display_value(name, newer.get(name))
+            ),
+        }
+        for name in changed_fields(older, newer)
+    ]

@@ -70,3 +70,20 @@ def test_a_long_citation_shows_whole(editor_page):
     )
 
     assert text[0] <= box[0] and text[1] <= box[1], f"cut off: {text} px of text in {box} px"
+
+
+def test_compare_shows_the_changed_paragraph_not_the_whole_body(editor_page, shoot):
+    from pages.services import save_page
+
+    page = ptsd_page()
+    page.body = page.body.replace("mental health condition", "common mental health condition")
+    save_page(page)
+    editor_page.goto(reverse("admin:pages_page_revisions", args=[page.pk]))
+
+    editor_page.get_by_role("button", name="Compare").click()
+
+    expect(editor_page.locator(".revision-diff ins")).to_have_text(["common "])
+    expect(editor_page.locator(".revision-diff__changed")).to_have_count(1)
+    assert editor_page.locator(".revision-diff").bounding_box()["height"] < 900
+    shoot(editor_page, "compare")
+    assert_no_violations(editor_page)

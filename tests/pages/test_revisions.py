@@ -135,11 +135,11 @@ def test_diff_shows_changed_fields_only_and_escapes_html(db):
     changes = diff(older, newer)
 
     assert [change["label"] for change in changes] == ["Body", "FAQs"]
-    body = changes[0]
+    (body,) = changes[0]["chunks"]
     assert body["before"] == "Ketamine helps."
     assert "&lt;script&gt;alert(1)&lt;/script&gt;</ins>" in str(body["after"])
     assert "<script>" not in str(body["after"])
-    assert "<ins>New?" in str(changes[1]["after"])
+    assert "<ins>New?" in str(changes[1]["chunks"][0]["after"])
 
 
 def test_compare_view_shows_any_two_revisions_side_by_side(admin_client, db):
