@@ -87,3 +87,19 @@ def test_compare_shows_the_changed_paragraph_not_the_whole_body(editor_page, sho
     assert editor_page.locator(".revision-diff").bounding_box()["height"] < 900
     shoot(editor_page, "compare")
     assert_no_violations(editor_page)
+
+
+def test_image_upload_previews_the_picture_and_asks_for_alt_text(editor_page, tmp_path, shoot):
+    from tests.browser.test_content_journey import a_photo
+
+    editor_page.goto(reverse("admin:images_image_add"))
+
+    editor_page.get_by_label("Picture").set_input_files(a_photo(tmp_path))
+
+    preview = editor_page.get_by_role("img", name="The picture you chose")
+    expect(preview).to_be_visible()
+    assert preview.evaluate("image => image.naturalWidth") == 1400
+    expect(editor_page.get_by_label("Alt text")).to_have_attribute("aria-required", "true")
+    expect(editor_page.get_by_text("Start with what it is")).to_be_visible()
+    shoot(editor_page, "image-upload")
+    assert_no_violations(editor_page)

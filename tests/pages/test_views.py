@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.urls import reverse
 from django.utils import timezone
 
 from pages.models import Page
@@ -203,3 +204,14 @@ def test_post_is_not_allowed_on_public_pages(client, article):
     form = "application/x-www-form-urlencoded"  # a multipart body is refused unread (415)
 
     assert client.post(article.path, "", content_type=form).status_code == 405
+
+
+def test_the_404_page_offers_the_site_search(client, db):
+    response = client.get("/treatments/ketamine-for-ptds/")
+
+    html = response.content.decode()
+    assert response.status_code == 404
+    form = html[html.index('aria-label="Find the page"') :]
+    assert f'action="{reverse("pages:search")}"' in form[:200]
+    assert 'for="not-found-q">Search the site for what you were looking for' in form
+    assert 'id="not-found-q" name="q"' in form
