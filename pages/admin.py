@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from pages import admin_review, crisis_lines, services
-from pages.admin_review import MarkReviewedMixin, ReadingLevelFilter, ReviewFilter
+from pages.admin_review import ReadingLevelFilter, ReviewFilter
 from pages.forms import FAQInlineForm, PageAdminForm, ReferenceInlineForm
 from pages.models import FAQ, Page, PageRedirect, Reference
 from pages.revision_admin import PageRevisionsMixin
@@ -30,7 +30,7 @@ class ReferenceInline(admin.StackedInline):
 
 
 @admin.register(Page)
-class PageAdmin(MarkReviewedMixin, PageRevisionsMixin, admin.ModelAdmin):
+class PageAdmin(PageRevisionsMixin, admin.ModelAdmin):
     form = PageAdminForm
     list_display = (
         "title",

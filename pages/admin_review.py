@@ -1,19 +1,10 @@
-"""The page admin's medical review (columns, filters, "Mark as reviewed") and reading level."""
+"""The page admin's medical-review and reading-level columns and filters."""
 
-from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
+from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from clinicfacts.models import Clinician
-from pages import services
-from pages.models import REVIEW_DUE_SOON, REVIEW_INTERVAL
+from pages.models import REVIEW_DUE_SOON
 from pages.readability import reading_target
 
 READING_HINT = "Shorter sentences and everyday words lower the grade."
@@ -99,71 +90,3 @@ def reading_summary(page):
     return format_html(
         "Flesch-Kincaid grade {} · {}: {}. {}", page.reading_grade, smog, verdict, READING_HINT
     )
-
-
-class MarkReviewedForm(forms.Form):
-    reviewer = forms.ModelChoiceField(
-        queryset=Clinician.objects.order_by("name"),
-        label="Reviewing clinician",
-        help_text="The clinician who checked the page; shown to patients as “Reviewed by”.",
-    )
-    reviewed_on = forms.DateField(
-        label="Reviewed on",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The day the review was done.",
-    )
-
-    def clean_reviewed_on(self):
-        reviewed_on = self.cleaned_data["reviewed_on"]
-        if reviewed_on > timezone.localdate():
-            raise forms.ValidationError("A review can’t be dated in the future.")
-        return reviewed_on
-
-
-class MarkReviewedMixin:
-    """The reviewer's step: "Mark as reviewed" records who reviewed the page and when, as a
-    revision of its own, and moves the next review on by the clinic's review interval."""
-
-    def get_urls(self):
-        route = path(
-            "<path:object_id>/mark-reviewed/",
-            self.admin_site.admin_view(self.mark_reviewed_view),
-            name="pages_page_mark_reviewed",
-        )
-        return [route, *super().get_urls()]
-
-    def mark_reviewed_view(self, request, object_id):
-        page = self.get_object(request, unquote(object_id))
-        if page is None or not self.has_change_permission(request, page):
-            raise PermissionDenied
-        change_url = reverse(f"{self.admin_site.name}:pages_page_change", args=[page.pk])
-        initial = {"reviewer": page.reviewer_id, "reviewed_on": timezone.localdate()}
-        form = MarkReviewedForm(request.POST or None, initial=initial)
-        if request.method == "POST" and form.is_valid():
-            services.mark_reviewed(
-                page,
-                reviewer=form.cleaned_data["reviewer"],
-                on=form.cleaned_data["reviewed_on"],
-                user=request.user,
-            )
-            self.message_user(
-                request,
-                f"Marked as reviewed by {page.reviewer} on {page.last_reviewed:%b %d, %Y}. "
-                f"Next review due {page.next_review:%b %d, %Y}.",
-                messages.SUCCESS,
-            )
-            return HttpResponseRedirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": page,
-            "title": f"Mark “{page}” as reviewed",
-            "change_url": change_url,
-            "revisions_url": reverse(
-                f"{self.admin_site.name}:pages_page_revisions", args=[page.pk]
-            ),
-            "form": form,
-            "interval_days": REVIEW_INTERVAL.days,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/pages/page/mark_reviewed.html", context)

@@ -1,8 +1,11 @@
-"""The page editor's form widgets: room to write the body, labelled date and time inputs."""
+"""The page editor's forms: room to write the body, labelled date and time inputs, and
+the reviewer's "Mark as reviewed"."""
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.utils import timezone
 
+from clinicfacts.models import Clinician
 from pages.models import FAQ, Page, Reference
 
 BODY_LINES = 25
@@ -77,3 +80,22 @@ class ReferenceInlineForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "url" in self.fields:
             self.fields["url"].label = "URL"
+
+
+class MarkReviewedForm(forms.Form):
+    reviewer = forms.ModelChoiceField(
+        queryset=Clinician.objects.order_by("name"),
+        label="Reviewing clinician",
+        help_text="The clinician who checked the page; shown to patients as “Reviewed by”.",
+    )
+    reviewed_on = forms.DateField(
+        label="Reviewed on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The day the review was done.",
+    )
+
+    def clean_reviewed_on(self):
+        reviewed_on = self.cleaned_data["reviewed_on"]
+        if reviewed_on > timezone.localdate():
+            raise forms.ValidationError("A review can’t be dated in the future.")
+        return reviewed_on

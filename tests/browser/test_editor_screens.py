@@ -103,3 +103,17 @@ def test_image_upload_previews_the_picture_and_asks_for_alt_text(editor_page, tm
     expect(editor_page.get_by_text("Start with what it is")).to_be_visible()
     shoot(editor_page, "image-upload")
     assert_no_violations(editor_page)
+
+
+def test_reviewer_marks_a_page_reviewed(editor_page, shoot):
+    page = ptsd_page()
+    editor_page.goto(reverse("admin:pages_page_change", args=[page.pk]))
+
+    editor_page.get_by_role("link", name="Mark as reviewed").click()
+    assert_no_violations(editor_page)
+    shoot(editor_page, "mark-reviewed")
+    editor_page.get_by_role("button", name="Mark as reviewed").click()
+
+    expect(editor_page.locator(".messagelist")).to_contain_text("Marked as reviewed by")
+    page.refresh_from_db()
+    assert page.revisions.first().get_kind_display() == "Medically reviewed"

@@ -8,7 +8,7 @@ from tests.pages.factories import make_clinician, make_page
 
 
 def mark_reviewed_url(page):
-    return reverse("admin:pages_page_mark_reviewed", args=[page.pk])
+    return reverse("pages_admin:mark_reviewed", args=[page.pk])
 
 
 def test_mark_as_reviewed_records_the_clinician_and_date_as_a_revision_of_its_own(
@@ -59,3 +59,21 @@ def test_the_change_form_offers_mark_as_reviewed(admin_client, db):
     assert mark_reviewed_url(page) in response.content.decode()
     form = admin_client.get(mark_reviewed_url(page)).content.decode()
     assert 'value="Mark as reviewed"' in form
+
+
+def test_staff_who_may_only_view_pages_cannot_mark_them_reviewed(client, django_user_model, db):
+    from django.contrib.auth.models import Permission
+
+    page = make_page(last_reviewed=date(2025, 1, 10))
+    viewer = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_page"))
+    client.force_login(viewer)
+
+    response = client.post(
+        mark_reviewed_url(page),
+        {"reviewer": str(page.reviewer_id), "reviewed_on": timezone.localdate().isoformat()},
+    )
+
+    assert response.status_code == 403
+    page.refresh_from_db()
+    assert page.last_reviewed == date(2025, 1, 10)
