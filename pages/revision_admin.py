@@ -1,5 +1,6 @@
-"""The page admin's revisions: recording on save, history, compare, restore, and drafts of
-a published page (saved as a revision; the live page stays as it is until published).
+"""The page admin's saving and revisions: the change form's save (through
+pages.services.save_page, or save_draft), history, compare, restore, and drafts of a
+published page (saved as a revision; the live page stays as it is until published).
 
 PageRevisionsMixin goes before admin.ModelAdmin in PageAdmin's bases.
 """
