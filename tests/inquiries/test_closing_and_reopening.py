@@ -137,8 +137,8 @@ def test_a_closed_inquiry_offers_reopen_and_says_where_it_goes(intake_client, in
 
     page = intake_client.get(change_url(inquiry)).content.decode()
 
-    assert "If it was set by mistake, reopen it below." in page
-    assert "Moves it back to Consultation scheduled" in page
+    assert "Became a patient is final: nothing follows it." in page
+    assert "Closed by mistake? Reopen moves it back to Consultation scheduled" in page
 
 
 def test_staff_who_may_not_change_inquiries_cannot_reopen(client, db):

@@ -9,6 +9,7 @@ from tests.inquiries.crm_factories import (
     action_url,
     change_url,
     details_form_data,
+    details_url,
     make_inquiry,
     make_intake_user,
     make_staff,
@@ -191,7 +192,7 @@ def test_saving_details_records_an_update_and_leaves_the_pipeline_alone(intake_c
         "assignee": "",
     }
 
-    response = intake_client.post(change_url(inquiry), data)
+    response = intake_client.post(details_url(inquiry), data)
 
     assert response.status_code == 302
     inquiry.refresh_from_db()
@@ -250,10 +251,12 @@ def test_details_form_refuses_what_the_public_form_refuses(intake_client, field,
     inquiry = make_inquiry(first_name="Ada", phone="+12125550123")
     before = Inquiry.objects.filter(pk=inquiry.pk).values().get()
 
-    response = intake_client.post(change_url(inquiry), details_form_data(inquiry, **{field: typed}))
+    response = intake_client.post(
+        details_url(inquiry), details_form_data(inquiry, **{field: typed})
+    )
 
     assert response.status_code == 200  # the form again, with the message beside the field
-    errors = response.context["adminform"].form.errors[field]
+    errors = response.context["form"].errors[field]
     assert any(error.startswith(message) for error in errors), errors
     assert Inquiry.objects.filter(pk=inquiry.pk).values().get() == before
     assert not inquiry.events.filter(kind=Kind.UPDATED).exists()
@@ -263,7 +266,7 @@ def test_details_form_stores_valid_input_as_the_public_form_would(intake_client)
     inquiry = make_inquiry(first_name="Ada", phone="")
 
     response = intake_client.post(
-        change_url(inquiry),
+        details_url(inquiry),
         details_form_data(
             inquiry,
             first_name="  Ada\u200b   Mary ",
@@ -283,12 +286,12 @@ def test_details_form_stores_valid_input_as_the_public_form_would(intake_client)
 
 def test_details_form_takes_a_phone_and_email_as_typed_into_the_public_form(intake_client):
     inquiry = make_inquiry(first_name="Ada", phone="")
-    page = intake_client.get(change_url(inquiry)).content.decode()
+    page = intake_client.get(details_url(inquiry)).content.decode()
     # The browser lets staff type as much as a patient may (the stored number is shorter).
     assert re.search(r'<input[^>]*name="phone"[^>]*maxlength="30"', page)
 
     response = intake_client.post(
-        change_url(inquiry),
+        details_url(inquiry),
         details_form_data(inquiry, email="ada\u200b@example.com", phone="+1  ( 212 )  555 - 0123"),
     )
 
@@ -302,11 +305,11 @@ def test_a_phone_stored_in_an_old_format_is_named_when_another_detail_is_edited(
     inquiry = make_inquiry(first_name="Ada", phone="+15551234")
 
     response = intake_client.post(
-        change_url(inquiry), details_form_data(inquiry, best_time="Evenings")
+        details_url(inquiry), details_form_data(inquiry, best_time="Evenings")
     )
 
     assert response.status_code == 200  # the form again, with the phone's message beside it
-    form = response.context["adminform"].form
+    form = response.context["form"]
     assert list(form.errors) == ["phone"]
     assert form.errors["phone"][0].startswith("Please enter a phone number we can call")
     assert "Please enter a phone number we can call" in response.content.decode()
