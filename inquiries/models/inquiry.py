@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from inquiries.dates import day_text
 from inquiries.models.contact import PatientContact
 from inquiries.models.queries import InquiryQuerySet
 from inquiries.models.timeline import InquiryEvent
@@ -230,7 +231,7 @@ class Inquiry(PatientContact, models.Model):
             self.record_event(
                 InquiryEvent.Kind.FOLLOW_UP_SET,
                 actor=actor,
-                message=f"Follow-up of {cleared_follow_up:%b %d, %Y} cleared: "
+                message=f"Follow-up of {day_text(cleared_follow_up)} cleared: "
                 f"closed as {status.label}",
                 data={"on": None, "cleared": cleared_follow_up.isoformat()},
             )
@@ -346,7 +347,7 @@ class Inquiry(PatientContact, models.Model):
         self.record_event(
             InquiryEvent.Kind.FOLLOW_UP_SET,
             actor=actor,
-            message=f"Follow up on {on_date:%b %d, %Y}" if on_date else "Follow-up cleared",
+            message=f"Follow up on {day_text(on_date)}" if on_date else "Follow-up cleared",
             data={"on": on_date.isoformat() if on_date else None},
         )
         return True

@@ -49,7 +49,7 @@ def test_closing_clears_the_follow_up_and_the_timeline_says_so(intake_client, in
     assert inquiry.status == closed
     assert inquiry.follow_up_on is None
     event = inquiry.events.filter(kind=Kind.FOLLOW_UP_SET).get()
-    assert event.message == f"Follow-up of Mar 04, 2031 cleared: closed as {closed.label}"
+    assert event.message == f"Follow-up of Mar 4, 2031 cleared: closed as {closed.label}"
     assert event.actor == intake_user
 
 
