@@ -51,6 +51,15 @@ def test_an_older_moment_reads_as_one_date_format_in_the_clinics_time_zone(setti
     assert 'title="Dec 4, 2026 22:30"' in dates.moment_html(moment, now=now)
 
 
+def test_the_admins_own_pages_write_dates_the_same_way(settings):
+    from django.utils import formats
+
+    moment = datetime(2026, 12, 4, 22, 30, tzinfo=NEW_YORK)
+
+    assert formats.date_format(moment, "DATETIME_FORMAT") == "Dec 4, 2026 22:30"
+    assert formats.date_format(moment.date()) == "Dec 4, 2026"
+
+
 def test_the_queue_writes_dates_one_way(intake_client):
     now = timezone.now()
     make_inquiry(
