@@ -44,6 +44,9 @@ def work_screen(request, pk):
     context = {
         "inquiry": inquiry,
         "promise": promise(inquiry),
+        "follow_up_missed": inquiry.is_open
+        and inquiry.follow_up_on is not None
+        and inquiry.follow_up_on < timezone.localdate(),
         "looking": others_looking(inquiry, request.user),
         "assignee_name": staff_name(inquiry.assignee) if inquiry.assignee_id else "",
         "timeline": entries,

@@ -244,3 +244,30 @@ def fits_script():
         " && [...document.querySelectorAll('#changelist .results')]"
         ".every(box => box.scrollWidth <= box.clientWidth + 1)"
     )
+
+
+def test_contact_details_are_edited_on_their_own_form_with_the_public_forms_rules(
+    page, live_server, shoot, make_staff_user
+):
+    staffer = make_staff_user("sam", INTAKE_STAFF)
+    grace = make_inquiry("Grace", "Hopper", contact_method=Inquiry.ContactMethod.EMAIL, phone="")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, staffer)
+    page.goto(f"/admin/inquiries/inquiry/{grace.pk}/")
+    # Read-only on the work screen: no inputs for her details.
+    expect(page.locator("input[name=first_name], input[name=email]")).to_have_count(0)
+
+    page.get_by_role("link", name="Edit contact details").click()
+    page.get_by_label("Preferred contact method").select_option(label="Phone call")
+    page.get_by_role("button", name="Save contact details").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was saved")
+    expect(page.get_by_text("A call or a text needs a phone number.")).to_be_visible()
+    assert_clean_at_1280_and_1440(page)
+    shoot(page, "contact-details-refused")
+    page.get_by_label("Phone").fill("(212) 555-0123")
+    page.get_by_role("button", name="Save contact details").click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        f"{grace.reference}: contact details saved."
+    )
+    expect(page.get_by_role("region", name="Contact details")).to_contain_text("+12125550123")

@@ -515,3 +515,16 @@ def test_work_screen_query_count_does_not_grow_with_the_timeline(
     shown = response.context["timeline"]
     assert len(shown) == min(events, 50) or len(shown) <= 50
     assert response.context["timeline_more"] is (events > 50)
+
+
+def test_work_screen_flags_a_missed_follow_up_in_words(intake_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    missed = timezone.localdate() - timedelta(days=5)
+    inquiry = make_inquiry(status=Status.CONTACTED, follow_up_on=missed)
+
+    text = _text(intake_client.get(change_url(inquiry)).content.decode())
+
+    assert f"⚠ Follow-up missed: {missed:%b} {missed.day}, {missed.year}" in text
