@@ -18,6 +18,8 @@ admin.site.index_title = "Intake and site content"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(f"{settings.ADMIN_PATH}two-factor/", include("staff.urls")),
+    # Before the admin's own: its page URLs would take "<id>/mark-reviewed/" for an id.
+    path(f"{settings.ADMIN_PATH}pages/", include("pages.admin_urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("inquiries.urls")),
     path("", include("clinicfacts.urls")),

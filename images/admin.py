@@ -21,6 +21,10 @@ class ImageAdmin(admin.ModelAdmin):
         ("Using it", {"fields": ["marker_to_copy", "used_on", "uploaded_by"]}),
     ]
 
+    class Media:
+        js = ["admin_images/upload_preview.js"]
+        css = {"all": ["admin_images/upload.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")
 

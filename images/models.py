@@ -54,16 +54,15 @@ class Image(models.Model):
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
 
-    # The file name the row holds, to notice a new upload (renditions are remade only then).
-    _stored_file_name = None
-
     def __str__(self):
         return self.title
 
     def save(self, *args, **kwargs):
-        old_name = self._stored_file_name
-        file_changed = old_name != self.file.name
         with transaction.atomic():
+            # The file the row holds now, read at the save (renditions are remade only
+            # for a new upload): exact even for an instance loaded long before.
+            old_name = Image.objects.filter(pk=self.pk).values_list("file", flat=True).first()
+            file_changed = old_name != self.file.name
             super().save(*args, **kwargs)
             if file_changed:
                 self.renditions.all().delete()
@@ -72,13 +71,6 @@ class Image(models.Model):
             ensure_renditions(self)
             # Pages that show the image re-render only now that its renditions exist.
             image_changed.send(sender=Image, image=self)
-        self._stored_file_name = self.file.name
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        image = super().from_db(db, field_names, values)
-        image._stored_file_name = dict(zip(field_names, values, strict=True)).get("file")
-        return image
 
     @property
     def marker(self):

@@ -3,37 +3,42 @@ from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
 
-from pages import admin_review, crisis_lines
+from pages import admin_review, crisis_lines, services
 from pages.admin_review import ReadingLevelFilter, ReviewFilter
-from pages.models import FAQ, Page, PageRedirect, PageRevision, Reference
+from pages.forms import FAQInlineForm, PageAdminForm, ReferenceInlineForm
+from pages.models import FAQ, Page, PageRedirect, Reference
 from pages.revision_admin import PageRevisionsMixin
-from pages.revisions import record_revision
 
 
 class FAQInline(admin.StackedInline):
     model = FAQ
+    form = FAQInlineForm
     extra = 0
     fields = ("question", "answer", "order")
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(admin.StackedInline):
+    """Stacked, not tabular: each citation, URL, order and delete box has its own label,
+    and a long citation gets the whole width."""
+
     model = Reference
+    form = ReferenceInlineForm
     extra = 0
-    fields = ("citation", "url", "order")
+    fields = ("citation", ("url", "order"))
     # A typed "doi.org/..." becomes https://doi.org/... (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Page)
 class PageAdmin(PageRevisionsMixin, admin.ModelAdmin):
+    form = PageAdminForm
     list_display = (
         "title",
-        "path",
         "status_label",
-        "updated_at",
+        "updated_label",
         "review_label",
         "reading_label",
-        "open_link",
+        "address",
     )
     list_filter = ("status", ReviewFilter, ReadingLevelFilter, "show_in_navigation")
     search_fields = ("title",)
@@ -74,6 +79,16 @@ class PageAdmin(PageRevisionsMixin, admin.ModelAdmin):
             return f"Scheduled for {timezone.localtime(page.publish_at):%b %d, %Y %H:%M}"
         return page.get_status_display()
 
+    @admin.display(description="updated", ordering="updated_at")
+    def updated_label(self, page):
+        return f"{timezone.localtime(page.updated_at):%b %d, %Y}"
+
+    @admin.display(description="address", ordering="path")
+    def address(self, page):
+        """The page's address once, as a link (a preview while it isn't live)."""
+        note = "" if page.is_live else " (preview)"
+        return format_html('<a href="{}">{}</a>{}', page.path, page.path, note)
+
     @admin.display(description="next review", ordering="next_review")
     def review_label(self, page):
         return admin_review.next_review_label(page)
@@ -98,7 +113,7 @@ class PageAdmin(PageRevisionsMixin, admin.ModelAdmin):
     def response_change(self, request, obj):
         response = super().response_change(request, obj)
         # A draft leaves the live page as it is; its preview shows the lines it brings.
-        if not getattr(obj, "_saving_draft", False):
+        if not self._saves_draft(request, obj):
             self._explain_crisis_lines(request, obj)
         return response
 
@@ -117,15 +132,13 @@ class PageAdmin(PageRevisionsMixin, admin.ModelAdmin):
     @admin.action(description="Publish the selected pages now")
     def publish_now(self, request, queryset):
         for page in queryset:
-            page.publish()
-            record_revision(page, request.user, PageRevision.Kind.PUBLISHED)
+            services.publish_page(page, user=request.user)
         self.message_user(request, f"{len(queryset)} page(s) published.")
 
     @admin.action(description="Unpublish the selected pages (back to draft)")
     def unpublish(self, request, queryset):
         for page in queryset:
-            page.unpublish()
-            record_revision(page, request.user)
+            services.unpublish_page(page, user=request.user)
         self.message_user(request, f"{len(queryset)} page(s) moved back to draft.")
 
 

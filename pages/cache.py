@@ -51,12 +51,6 @@ QUERY_KEYED_PAGES = {"/search/": "q"}
 QUERY_KEYED_TIMEOUT = 10 * 60
 
 
-def content_changed(**kwargs):
-    """Signal receiver for saves and deletes of what public pages show: every cached
-    page is stale once the change commits."""
-    content_version.bump()
-
-
 def _digest(text):
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 

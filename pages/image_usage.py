@@ -7,7 +7,7 @@ them (a social image is unset by its foreign key). Either way the page cache sta
 
 from django.db.models import Q
 
-from pages.cache import content_changed
+from pages import content_version
 from pages.models import Page
 from pages.rendering import image_ids_in
 
@@ -31,4 +31,4 @@ def rerender_pages_using(sender, instance=None, image=None, **kwargs):
         page.render()
         # Only the stored HTML changes: no new revision, no new updated_at.
         Page.objects.filter(pk=page.pk).update(body_html=page.body_html, toc_html=page.toc_html)
-    content_changed()
+    content_version.bump()

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 
 from django.conf import settings
 
-from pages.rendering import ANY_MARKER, render_markdown
+from pages.rendering import ANY_MARKER, is_marker_token, render_markdown
 
 # Too few words for any grade to mean something; such a body is "not graded".
 MIN_WORDS = 30
@@ -24,6 +24,7 @@ SMOG_MIN_SENTENCES = 10
 MAX_GRADE = Decimal("99.9")
 
 MARKER_LINE = re.compile(rf"^\s*{ANY_MARKER}\s*$", re.MULTILINE)
+MARKER_BLOCK = re.compile(rf"\s*{ANY_MARKER}\s*")
 URL_WORD = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\S+", re.IGNORECASE)
 SENTENCE_END = (".", "!", "?")
 SKIPPED_SECTIONS = {"references", "sources", "bibliography", "further reading"}
@@ -73,18 +74,25 @@ class _ProseParser(HTMLParser):
     def _end_block(self):
         text = " ".join(URL_WORD.sub(" ", "".join(self.current)).split())
         self.current = []
-        if text and not self.skipping_section:
+        # A marker on its own line (the boxes, an image) is not prose.
+        is_marker = is_marker_token(text) or MARKER_BLOCK.fullmatch(text)
+        if text and not self.skipping_section and not is_marker:
             self.blocks.append(text if text.endswith(SENTENCE_END) else text + ".")
 
 
-def page_text(markdown_body):
-    """The prose of a Markdown body, one sentence (at least) per block."""
-    body = MARKER_LINE.sub("", markdown_body or "")
+def prose_text(body_html):
+    """The prose of a body's sanitised HTML, one sentence (at least) per block."""
     parser = _ProseParser()
-    parser.feed(render_markdown(body))
+    parser.feed(body_html)
     parser.close()
     parser._end_block()
     return "\n".join(parser.blocks)
+
+
+def page_text(markdown_body):
+    """The prose of a Markdown body on its own (a page's save grades the HTML it renders
+    anyway, with grade_html)."""
+    return prose_text(render_markdown(MARKER_LINE.sub("", markdown_body or "")))
 
 
 def _rounded(value):
@@ -117,6 +125,11 @@ def reading_grades(text):
 
 def grade_body(markdown_body):
     return reading_grades(page_text(markdown_body))
+
+
+def grade_html(prose_html):
+    """The grades of a body from the HTML its render made (RenderedBody.prose_html)."""
+    return reading_grades(prose_text(prose_html))
 
 
 def reading_target():

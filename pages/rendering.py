@@ -9,6 +9,7 @@ import html
 import re
 from functools import cache
 from html.parser import HTMLParser
+from typing import NamedTuple
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -285,9 +286,22 @@ def _figures(text):
     }
 
 
+class RenderedBody(NamedTuple):
+    html: str
+    toc: str
+    # The sanitised Markdown before the boxes and figures go in (each marker line is a
+    # paragraph of its own token): the prose the reading grade reads, from the same render.
+    prose_html: str
+
+
+def is_marker_token(text):
+    return text.startswith(_marker_token(""))
+
+
 def render_body(text, page_path, *, crisis_at_top=False):
-    """A page body to (body_html, toc_html); marker lines become the CTA or crisis box,
-    or an image's figure. The boxes and figures go in after sanitising: they are ours.
+    """A page body to RenderedBody(html, toc, prose_html), converting the Markdown once;
+    marker lines become the CTA or crisis box, or an image's figure. The boxes and figures
+    go in after sanitising: they are ours.
     crisis_at_top: the page shows the crisis box near the top (see pages/crisis_lines.py)."""
     markers = {CTA_MARKER: _marker_token("cta"), CRISIS_MARKER: _marker_token("crisis")}
     figures = _figures(text)
@@ -300,7 +314,7 @@ def render_body(text, page_path, *, crisis_at_top=False):
             inserts[token] = figures[number]
         lines.append(f"\n{token}\n" if token else line)
     md = _markdown()
-    body_html = sanitise(md.convert("\n".join(lines)))
+    prose_html = body_html = sanitise(md.convert("\n".join(lines)))
     for marker, token in markers.items():
         if token in body_html:
             body_html = body_html.replace(
@@ -308,4 +322,4 @@ def render_body(text, page_path, *, crisis_at_top=False):
             )
     for token, figure in inserts.items():
         body_html = body_html.replace(f"<p>{token}</p>", figure)
-    return body_html, _toc_list(md.toc_tokens)
+    return RenderedBody(body_html, _toc_list(md.toc_tokens), prose_html)

@@ -1,5 +1,6 @@
-"""The page admin's revisions: recording on save, history, compare, restore, and drafts of
-a published page (saved as a revision; the live page stays as it is until published).
+"""The page admin's saving and revisions: the change form's save (through
+pages.services.save_page, or save_draft), history, compare, restore, and drafts of a
+published page (saved as a revision; the live page stays as it is until published).
 
 PageRevisionsMixin goes before admin.ModelAdmin in PageAdmin's bases.
 """
@@ -15,7 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from pages import revisions
+from pages import revisions, services
 from pages.models import FAQ, Page, PageRevision, Reference
 from pages.rendering import render_markdown
 from pages.views import page_context
@@ -30,7 +31,6 @@ CONFIRM_INTRO = {
         "What changes on the page if you go ahead (the live page on the left):"
     ),
 }
-SAME_AS_LIVE = "same as live"
 HISTORY_LIMIT = 100
 # A command, an import, or the content from before revisions were kept.
 NO_USER = "no user recorded"
@@ -52,14 +52,10 @@ def describe(revision):
     return f"the {kind} revision of {_when(revision)} {who}"
 
 
-def _submitted_rows(formset):
-    """The inline rows as submitted (unsaved): kept forms, without blank extras."""
-    deleted = set(formset.deleted_forms)
-    return [
-        form.instance
-        for form in formset.forms
-        if form not in deleted and (form.instance.pk or form.has_changed())
-    ]
+def row_changes(formset):
+    """What an inline formset changes, unsaved: the new and edited rows, the deleted ones.
+    (save(commit=False) also keeps Django's account of them for the change message.)"""
+    return services.RowChanges(save=formset.save(commit=False), delete=formset.deleted_objects)
 
 
 def _for_page(permission):
@@ -88,59 +84,56 @@ def _for_page(permission):
 
 
 class PageRevisionsMixin:
-    # Recording ------------------------------------------------------------------------
+    # Saving ---------------------------------------------------------------------------
+    # The whole save is pages.services.save_page (or save_draft), called from save_related:
+    # the first of the admin's hooks that sees the page with its FAQs and references.
 
     def _is_published(self, page):
         return Page.objects.filter(pk=page.pk, status=Page.Status.PUBLISHED).exists()
 
+    def _saves_draft(self, request, page):
+        """The editor chose "Save as draft" on a page that is live (the stored row
+        decides: the submitted status may say otherwise)."""
+        return DRAFT_BUTTON in request.POST and page.pk and self._is_published(page)
+
     def save_model(self, request, obj, form, change):
-        # The stored row decides: the submitted status may say otherwise.
-        obj._saving_draft = bool(
-            change and DRAFT_BUTTON in request.POST and self._is_published(obj)
-        )
-        if change:
-            revisions.keep_baseline(obj.pk)
-        if not obj._saving_draft:
-            super().save_model(request, obj, form, change)
+        """Nothing yet: save_related saves the page with its inlines, in one go."""
 
     def save_related(self, request, form, formsets, change):
         page = form.instance
-        if getattr(page, "_saving_draft", False):
-            rows = {formset.model: _submitted_rows(formset) for formset in formsets}
-            content = revisions.snapshot(page, faqs=rows.get(FAQ), references=rows.get(Reference))
-            if content == revisions.snapshot(Page.objects.get(pk=page.pk)):
-                page._saving_draft = SAME_AS_LIVE
-            else:
-                revisions.record_revision(
-                    page, request.user, PageRevision.Kind.DRAFT, content=content
-                )
-            return
-        super().save_related(request, form, formsets, change)
-        revisions.record_revision(page, request.user)
-
-    def construct_change_message(self, request, form, formsets, add=False):
-        # The inlines weren't saved, so Django's account of them doesn't apply.
-        if getattr(form.instance, "_saving_draft", False):
-            return "Saved a draft; the live page is unchanged."
-        return super().construct_change_message(request, form, formsets, add)
-
-    def response_change(self, request, obj):
-        outcome = getattr(obj, "_saving_draft", False)
-        if outcome == SAME_AS_LIVE:
-            self.message_user(
-                request,
-                "Nothing to save as a draft: the form matches the live page.",
-                messages.INFO,
-            )
-        elif outcome:
+        rows = {formset.model: row_changes(formset) for formset in formsets}
+        faqs = rows.get(FAQ, services.NO_CHANGES)
+        references = rows.get(Reference, services.NO_CHANGES)
+        if not self._saves_draft(request, page):
+            services.save_page(page, user=request.user, faqs=faqs, references=references)
+        elif services.save_draft(page, user=request.user, faqs=faqs, references=references):
             self.message_user(
                 request,
                 "Draft saved. The live page stays as it is until you publish the draft.",
                 messages.SUCCESS,
             )
-        if outcome:
+        else:
+            self.message_user(
+                request,
+                "Nothing to save as a draft: the form matches the live page.",
+                messages.INFO,
+            )
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if not add and self._saves_draft(request, form.instance):
+            return "Saved a draft; the live page is unchanged."
+        return super().construct_change_message(request, form, formsets, add)
+
+    def response_change(self, request, obj):
+        if self._saves_draft(request, obj):
             return HttpResponseRedirect(self._page_url("change", obj))
         return super().response_change(request, obj)
+
+    def delete_model(self, request, obj):
+        services.delete_pages([obj])
+
+    def delete_queryset(self, request, queryset):
+        services.delete_pages(queryset)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
@@ -234,11 +227,14 @@ class PageRevisionsMixin:
             )
             return HttpResponseRedirect(self._page_url("revisions", page))
         older, newer = sorted(chosen, key=lambda r: (r.created_at, r.pk))
+        current = revisions.latest_applied(page)
         sides = [
             {
                 "revision": revision,
                 "label": describe(revision),
                 "restore_url": self._page_url("revision_restore", page, revision.pk),
+                # Restoring what the page already says would only add a revision.
+                "is_current": current is not None and revision.pk == current.pk,
             }
             for revision in (older, newer)
         ]
@@ -301,9 +297,13 @@ class PageRevisionsMixin:
     def _confirm_apply(self, request, page, revision, *, kind, title, button, done):
         """GET: what will change; POST: apply it (all or nothing)."""
         if request.method == "POST":
-            status = Page.Status.PUBLISHED if kind == PageRevision.Kind.PUBLISHED else None
+            apply = (
+                services.publish_draft
+                if kind == PageRevision.Kind.PUBLISHED
+                else services.restore_revision
+            )
             try:
-                revisions.apply_revision(revision, request.user, kind=kind, status=status)
+                apply(revision, user=request.user)
             except ValidationError as error:
                 problems = " ".join(revisions.messages_of(error))
                 self.message_user(request, f"Nothing changed. {problems}", messages.ERROR)

@@ -1,20 +1,16 @@
 """Page revisions: a snapshot of a page with its FAQs and references on every save, a
-readable diff of any two, and restoring one (which is itself a new revision).
+readable diff of any two, and what restoring one means (pages.services applies it).
 
 A revision's content is plain JSON: the page's editor-facing fields (Page.CONTENT_FIELDS,
 foreign keys as ids, dates as ISO strings) plus "faqs" and "references" as lists of dicts.
 """
 
-import difflib
-import re
 from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
 
 from pages.models import FAQ, Page, PageRevision, Reference
+from pages.revision_diff import paragraph_diff
 
 FAQ_FIELDS = ("question", "answer", "order")
 REFERENCE_FIELDS = ("citation", "url", "order")
@@ -33,7 +29,7 @@ def _jsonable(value):
     return str(value)  # a Decimal or UUID a later content field may bring
 
 
-def _row_content(rows, fields):
+def row_content(rows, fields):
     rows = sorted(rows, key=lambda row: (row.order, row.pk is None, row.pk or 0))
     return [{name: getattr(row, name) for name in fields} for row in rows]
 
@@ -42,8 +38,8 @@ def snapshot(page, *, faqs=None, references=None):
     """The page as an editor sees it. faqs/references default to the stored rows; the
     admin passes the submitted (unsaved) rows when it saves a draft."""
     content = {name: _jsonable(getattr(page, name)) for name in Page.CONTENT_FIELDS}
-    content["faqs"] = _row_content(page.faqs.all() if faqs is None else faqs, FAQ_FIELDS)
-    content["references"] = _row_content(
+    content["faqs"] = row_content(page.faqs.all() if faqs is None else faqs, FAQ_FIELDS)
+    content["references"] = row_content(
         page.references.all() if references is None else references, REFERENCE_FIELDS
     )
     return content
@@ -67,12 +63,12 @@ def record_revision(page, user, kind=PageRevision.Kind.SAVED, *, content=None, r
     )
 
 
-def keep_baseline(page_id):
-    """A page last saved before revisions were kept gets its stored content as a first
-    revision (dated when it last changed, by nobody known), so its first edit can be undone."""
-    if PageRevision.objects.filter(page_id=page_id).exists():
+def keep_baseline(stored):
+    """A page last saved before revisions were kept gets its stored content (stored: the
+    page as the database holds it) as a first revision, dated when it last changed, by
+    nobody known, so its first edit can be undone."""
+    if PageRevision.objects.filter(page_id=stored.pk).exists():
         return
-    stored = Page.objects.get(pk=page_id)
     PageRevision.objects.create(page=stored, content=snapshot(stored), created_at=stored.updated_at)
 
 
@@ -155,30 +151,6 @@ def missing_targets(content):
     return problems
 
 
-def _rows_from(page, content, key):
-    model, fields = ROWS[key]
-    # A field the revision predates takes its default.
-    rows = [
-        model(page=page, **{name: row[name] for name in fields if name in row})
-        for row in content[key]
-    ]
-    for row in rows:
-        row.full_clean(exclude=["page"])
-    return rows
-
-
-def _replace_rows(page, content, key):
-    model, fields = ROWS[key]
-    current = list(getattr(page, key).all())
-    if _row_content(current, fields) == content.get(key, []):
-        return
-    new_rows = _rows_from(page, content, key)
-    for row in current:
-        row.delete()
-    for row in new_rows:
-        row.save()
-
-
 def messages_of(error):
     """A ValidationError as sentences, field names first ("Slug: ...")."""
     if not hasattr(error, "error_dict"):
@@ -190,50 +162,7 @@ def messages_of(error):
     return sentences
 
 
-def apply_revision(revision, user, *, kind=PageRevision.Kind.RESTORED, status=None):
-    """Make revision the page's content, FAQs and references included, and record it as a
-    new revision. All or nothing: a ValidationError leaves everything as it was."""
-    with transaction.atomic():
-        page = Page.objects.select_for_update().filter(pk=revision.page_id).first()
-        if page is None:
-            raise ValidationError(DELETED_PAGE)
-        content = content_to_apply(page, revision, kind)
-        problems = missing_targets(content)
-        if problems:
-            raise ValidationError(problems)
-        set_page_fields(page, content)
-        if status is not None:
-            page.status = status
-        page.full_clean()
-        page.save()
-        for key in ROWS:
-            if key in content:
-                _replace_rows(page, content, key)
-        return record_revision(page, user, kind, restored_from=revision)
-
-
 # Diffs ----------------------------------------------------------------------------------
-
-TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
-
-
-def marked_diff(old, new):
-    """Word-level diff of two texts as escaped HTML: (old with <del>, new with <ins>)."""
-    old_tokens, new_tokens = TOKENS.findall(old), TOKENS.findall(new)
-    before, after = [], []
-    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        removed, added = "".join(old_tokens[i1:i2]), "".join(new_tokens[j1:j2])
-        if op == "equal":
-            before.append(escape(removed))
-            after.append(escape(added))
-            continue
-        if removed:
-            before.append(format_html("<del>{}</del>", removed))
-        if added:
-            after.append(format_html("<ins>{}</ins>", added))
-    # Every piece above is escaped.
-    return mark_safe("".join(before)), mark_safe("".join(after))  # noqa: S308
 
 
 def _rows_text(rows, fields):
@@ -280,12 +209,15 @@ def summarize(older, newer):
 
 
 def diff(older, newer):
-    """The fields that differ, each {label, before, after}: escaped HTML with the removed
-    words in <del> (before) and the added ones in <ins> (after), for a side-by-side view."""
-    changes = []
-    for name in changed_fields(older, newer):
-        before, after = marked_diff(
-            display_value(name, older.get(name)), display_value(name, newer.get(name))
-        )
-        changes.append({"label": _label(name), "before": before, "after": after})
-    return changes
+    """The fields that differ, each {label, chunks}, for a side-by-side view: only the
+    paragraphs that changed (removed words in <del>, added ones in <ins>), a paragraph of
+    context around each, and gaps for the rest (pages/revision_diff.py)."""
+    return [
+        {
+            "label": _label(name),
+            "chunks": paragraph_diff(
+                display_value(name, older.get(name)), display_value(name, newer.get(name))
+            ),
+        }
+        for name in changed_fields(older, newer)
+    ]

@@ -13,6 +13,7 @@ class PageRevision(models.Model):
         DRAFT = "draft", "Draft (not live yet)"
         PUBLISHED = "published", "Published"
         RESTORED = "restored", "Restored"
+        REVIEWED = "reviewed", "Medically reviewed"
 
     page = models.ForeignKey("pages.Page", on_delete=models.CASCADE, related_name="revisions")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SAVED)

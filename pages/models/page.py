@@ -1,13 +1,15 @@
-"""The Page: its fields, what a save derives from them, and its verbs (publish, review)."""
+"""The Page: its fields, what its own save derives from them, and what it says about itself.
+
+Editing a page (with its FAQs and references) is pages.services.save_page.
+"""
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from pages.crisis_lines import mentions_crisis
-from pages.models.history import PageRedirect
 from pages.models.parts import FAQ
 from pages.models.queries import PageQuerySet
 from pages.models.rules import (
@@ -18,7 +20,7 @@ from pages.models.rules import (
     validate_page_slug,
     validate_summary_length,
 )
-from pages.readability import above_target, grade_body, reading_target
+from pages.readability import above_target, grade_html, reading_target
 from pages.rendering import (
     CTA_MARKER,
     has_marker,
@@ -173,84 +175,30 @@ class Page(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        old_path = self._stored_value("path")
+        """Store the row with the fields it derives from itself (its address, a review
+        date). An edit goes through pages.services.save_page, which renders the body, saves
+        the FAQs and references, keeps a revision, and refreshes search and the cache."""
         self.path = self.build_path()
-        self._schedule_next_review()
-        if self._content_changed():
-            self.updated_at = timezone.now()
-        self.render()
+        if self.next_review is None and self.last_reviewed is not None:
+            self.next_review = self.last_reviewed + REVIEW_INTERVAL
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {
-                *update_fields,
-                "path",
-                "body_html",
-                "toc_html",
-                "mentions_crisis",
-                "updated_at",
-                "next_review",
-                "reading_grade",
-                "smog_grade",
-            }
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            # A page now lives here, so an older redirect from this address must go.
-            PageRedirect.objects.filter(old_path=self.path).delete()
-            if old_path and old_path != self.path:
-                self._moved_from(old_path)
-        self._remember_stored()
+            kwargs["update_fields"] = {*update_fields, "path", "next_review"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return self.path
 
     def render(self, *, faqs=None):
-        """The body's stored HTML, table of contents, reading grades and crisis flag.
-
-        A few milliseconds even for the longest page, so done on every save. faqs default
-        to the stored ones; a draft's preview passes its own.
-        """
+        """The body's stored HTML, table of contents, reading grades and crisis flag, from
+        one conversion of the Markdown. faqs (their words count for the crisis flag)
+        default to the stored ones; the save pipeline and a draft's preview pass their own."""
         if faqs is None:
             faqs = FAQ.objects.filter(page_id=self.pk) if self.pk else []
         self.mentions_crisis = mentions_crisis(self, faqs)
-        self.body_html, self.toc_html = render_body(
-            self.body, self.path, crisis_at_top=self.mentions_crisis
-        )
-        self.reading_grade, self.smog_grade = grade_body(self.body)
-
-    def refresh_crisis_lines(self):
-        """After an FAQ is saved or deleted: its words count, so the flag may change (and
-        with it how a [[crisis-lines]] marker renders)."""
-        from pages.cache import content_changed
-
-        flag = mentions_crisis(self, FAQ.objects.filter(page_id=self.pk))
-        # Compared with the stored row: this instance may be older than the database.
-        if not Page.objects.filter(pk=self.pk).exclude(mentions_crisis=flag).exists():
-            self.mentions_crisis = flag
-            return
-        self.render()
-        Page.objects.filter(pk=self.pk).update(
-            mentions_crisis=self.mentions_crisis, body_html=self.body_html, toc_html=self.toc_html
-        )
-        content_changed()
-
-    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
-        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
-        if fields is None:
-            self._remember_stored()
-        else:
-            # Loading a deferred field: only what was read is known to be stored; the
-            # other fields may hold unsaved edits that a save must still notice.
-            loaded = {self._meta.get_field(name).attname for name in fields}
-            self._stored = {
-                **getattr(self, "_stored", {}),
-                **{name: getattr(self, name) for name in loaded},
-            }
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        page = super().from_db(db, field_names, values)
-        page._stored = dict(zip(field_names, values, strict=True))
-        return page
+        rendered = render_body(self.body, self.path, crisis_at_top=self.mentions_crisis)
+        self.body_html, self.toc_html = rendered.html, rendered.toc
+        self.reading_grade, self.smog_grade = grade_html(rendered.prose_html)
 
     @property
     def nav_title(self):
@@ -309,32 +257,6 @@ class Page(models.Model):
         prefix = self.parent.path if self.parent_id else "/"
         return f"{prefix}{self.slug}/"
 
-    def _schedule_next_review(self):
-        """A year after the last review, unless the editor chose the date themselves.
-
-        Blank, or left as it was while the last review date changed: the editor didn't
-        choose, so it follows the review. A date changed in the same save is kept.
-        """
-        if self.last_reviewed is None:
-            return
-        review_moved = self._stored_value("last_reviewed") != self.last_reviewed
-        date_untouched = self._stored_value("next_review") == self.next_review
-        if self.next_review is None or (review_moved and date_untouched):
-            self.next_review = self.last_reviewed + REVIEW_INTERVAL
-
-    def _remember_stored(self):
-        """What the row holds now: later saves compare against it."""
-        self._stored = {field.attname: getattr(self, field.attname) for field in self._meta.fields}
-
-    def _stored_value(self, name):
-        return getattr(self, "_stored", {}).get(name)
-
-    def _content_changed(self):
-        stored = getattr(self, "_stored", None)
-        if stored is None:
-            return True
-        return any(stored.get(name) != getattr(self, name) for name in self.CONTENT_FIELDS)
-
     def clean(self):
         errors = {}
         if self.parent_id and self._parent_cycle():
@@ -351,7 +273,9 @@ class Page(models.Model):
             message = self._path_clash()
             if message:
                 errors["slug"] = message
-        stored_body = self._stored_value("body") or ""
+        # A marker the stored body already has is let be (its image may be gone since).
+        stored_body = Page.objects.filter(pk=self.pk).values_list("body", flat=True).first()
+        stored_body = stored_body or ""
         if image_errors := image_marker_errors(self.body or "", stored_text=stored_body):
             errors["body"] = image_errors
         if errors:
@@ -376,24 +300,3 @@ class Page(models.Model):
                 "Choose another slug or parent."
             )
         return None
-
-    def _moved_from(self, old_path):
-        """Keep the old address working (301) and move the sub-pages along."""
-        PageRedirect.objects.update_or_create(old_path=old_path, defaults={"page": self})
-        for child in self.children.all():
-            child.parent = self
-            child.save()
-
-    def publish(self, *, at=None):
-        self.status = self.Status.PUBLISHED
-        self.publish_at = at or timezone.now()
-        self.save(update_fields=["status", "publish_at"])
-
-    def unpublish(self):
-        self.status = self.Status.DRAFT
-        self.save(update_fields=["status"])
-
-    def touch(self):
-        """Record a content change made outside the page row (an FAQ or a reference)."""
-        self.updated_at = timezone.now()
-        Page.objects.filter(pk=self.pk).update(updated_at=self.updated_at)

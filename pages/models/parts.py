@@ -6,19 +6,11 @@ from pages.rendering import render_markdown
 
 
 class PagePart(models.Model):
-    """A row shown on a page (an FAQ, a reference): changing it changes the page."""
+    """A row shown on a page (an FAQ, a reference). Changing it changes the page, so it is
+    saved with the page by pages.services.save_page (one revision, one cache clear)."""
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.page.touch()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.page.touch()
-        return result
 
 
 class FAQ(PagePart):
@@ -39,12 +31,6 @@ class FAQ(PagePart):
     def save(self, *args, **kwargs):
         self.answer_html = render_markdown(self.answer)
         super().save(*args, **kwargs)
-        self.page.refresh_crisis_lines()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.page.refresh_crisis_lines()
-        return result
 
 
 class Reference(PagePart):

@@ -13,6 +13,7 @@ from django.core.cache import caches
 
 from inquiries.models import Inquiry
 from inquiries.spam import count_submission
+from pages.services import save_page
 from tests.inquiries.crm_factories import dashboard_url, make_intake_user, queue_url
 from tests.inquiries.factories import form_data, post_form
 from tests.pages.factories import make_page
@@ -87,7 +88,7 @@ def test_a_page_is_served_from_redis_and_fresh_after_a_save(client, db, redis_ca
 
     again = client.get(page.path, headers={"if-none-match": first["ETag"]})
     page.title = "After"
-    page.save()
+    save_page(page)
     fresh = client.get(page.path)
 
     assert again.status_code == 304
@@ -132,7 +133,7 @@ def test_an_edit_saved_while_redis_was_down_is_seen_once_it_is_back(
 
     settings.CACHES = redis_settings(NOTHING_LISTENS, "down")
     page.title = "Dosage after the correction"
-    page.save()
+    save_page(page)
     settings.CACHES = up  # Redis answers again, still holding the old copy
     html = client.get(page.path).content.decode()
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from pages.models import Page
+from pages.services import save_page
 from tests.images.conftest import make_image, picture_bytes
 from tests.pages.factories import make_page
 from tests.pages.test_admin import page_form_data
@@ -112,7 +113,7 @@ def test_a_deleted_images_marker_does_not_block_the_next_edit_of_the_page(image,
 
     page.title = "A new title"
     page.full_clean()  # the old marker is let be; a new unknown one is still refused
-    page.save()
+    save_page(page)
 
     page.body += "\n\n[[image:999999]]"
     with pytest.raises(ValidationError) as refused:

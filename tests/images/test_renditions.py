@@ -1,6 +1,7 @@
 from images.models import Rendition
 from images.rendering import picture_html
 from images.renditions import ensure_renditions
+from pages.services import save_page
 from tests.images.conftest import make_image, stored_files
 from tests.pages.factories import make_page
 
@@ -44,8 +45,8 @@ def test_renditions_are_made_once_not_per_render_or_page_save(image, media_root,
     made = list(Rendition.objects.values_list("pk", "file"))
     files = stored_files(media_root)
 
-    page.save()
-    page.save()
+    save_page(page)
+    save_page(page)
     image.save()
     client.get(page.path)
     client.get(page.path)

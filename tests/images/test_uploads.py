@@ -227,3 +227,12 @@ def test_the_add_form_says_what_it_accepts(admin_client):
 
     assert 'accept="image/jpeg,image/png,image/webp,image/gif"' in html
     assert "at most 10 MB" in html and "Location and camera details are removed" in html
+
+
+def test_the_upload_form_marks_alt_text_required_and_says_what_makes_it_good(admin_client):
+    html = admin_client.get(ADD_URL).content.decode()
+
+    assert '<label class="required" for="id_alt_text">Alt text:</label>' in html
+    assert 'aria-required="true"' in html
+    assert "Start with what it is, not “Image of”" in html
+    assert "admin_images/upload_preview.js" in html

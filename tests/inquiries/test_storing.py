@@ -79,7 +79,12 @@ def test_a_source_page_deleted_while_the_form_is_stored_keeps_the_inquiry(client
 
     def delete_the_page_elsewhere(sender, instance, **kwargs):
         if instance.source_page_id:  # only the first attempt, which links the page
-            on_another_server("DELETE FROM pages_page WHERE id = %s", [page.pk])
+            # As Django's delete would: the page's revisions go with it.
+            on_another_server(
+                "DELETE FROM pages_pagerevision WHERE page_id = %s;"
+                " DELETE FROM pages_page WHERE id = %s",
+                [page.pk, page.pk],
+            )
 
     pre_save.connect(delete_the_page_elsewhere, sender=Inquiry)
     try:

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from clinicfacts.models import Clinician
 from pages.models import FAQ, Page, Reference
+from pages.services import RowChanges, save_page
 
 
 def make_clinician(name="Dr. Dana Whitfield", credentials="MD, psychiatrist", **fields):
@@ -26,13 +27,17 @@ def make_page(**fields):
         defaults["reviewer"] = make_clinician()
     page = Page(**{**defaults, **fields})
     page.full_clean()
-    page.save()
+    save_page(page)
     return page
 
 
 def make_faq(page, question="Is it safe?", answer="Usually, **with monitoring**.", order=0):
-    return FAQ.objects.create(page=page, question=question, answer=answer, order=order)
+    faq = FAQ(page=page, question=question, answer=answer, order=order)
+    save_page(page, faqs=RowChanges(save=[faq]))
+    return faq
 
 
 def make_reference(page, citation="Feder A, et al. JAMA Psychiatry. 2014.", url="", order=0):
-    return Reference.objects.create(page=page, citation=citation, url=url, order=order)
+    reference = Reference(page=page, citation=citation, url=url, order=order)
+    save_page(page, references=RowChanges(save=[reference]))
+    return reference

@@ -146,3 +146,28 @@ def test_publish_and_unpublish_actions(admin_client, db):
 
     admin_client.post(url, {"action": "unpublish", "_selected_action": [draft.pk]})
     assert not Page.objects.published().filter(pk=draft.pk).exists()
+
+
+def test_change_form_gives_the_body_room_and_keeps_the_summary_small(admin_client, db):
+
+    page = make_page()
+
+    form = (
+        admin_client.get(reverse("admin:pages_page_change", args=[page.pk]))
+        .context["adminform"]
+        .form
+    )
+
+    assert int(form.fields["body"].widget.attrs["rows"]) >= 25
+    assert "growing-textarea" in form.fields["body"].widget.attrs["class"]
+    assert int(form.fields["summary"].widget.attrs["rows"]) <= 3
+
+
+def test_page_list_shows_each_address_once(admin_client, db):
+
+    page = make_page()
+
+    html = admin_client.get(reverse("admin:pages_page_changelist")).content.decode()
+
+    assert html.count(f">{page.path}<") == 1
+    assert f"View {page.path}" not in html

@@ -17,6 +17,7 @@ from pages.cache import (
 )
 from pages.content_version import ContentVersion
 from pages.models import FAQ, Page
+from pages.services import RowChanges, publish_page, save_page, unpublish_page
 from tests.pages.factories import make_page
 
 PUBLIC_PATHS = ["/", "/treatments/", "/treatments/ketamine-for-ptsd/"]
@@ -70,7 +71,7 @@ def test_weak_etag_from_a_compressing_proxy_still_revalidates(client, article):
 def test_stale_etag_gets_the_full_page(client, article):
     etag = client.get(article.path)["ETag"]
     article.title = "Ketamine and PTSD"
-    article.save()
+    save_page(article)
 
     response = client.get(article.path, headers={"if-none-match": etag})
 
@@ -94,7 +95,7 @@ def test_saved_page_is_fresh_on_the_very_next_request(client, article):
     client.get("/")
 
     article.summary = "A brand-new summary."
-    article.save()
+    save_page(article)
 
     assert "A brand-new summary." in client.get(article.path).content.decode()
     assert "A brand-new summary." in client.get("/").content.decode()
@@ -105,7 +106,7 @@ def test_publishing_shows_the_page_on_the_next_request(client, section):
     assert client.get(draft.path).status_code == 404
     assert "Newly published" not in client.get("/").content.decode()
 
-    draft.publish()
+    publish_page(draft)
 
     assert client.get(draft.path).status_code == 200
     assert "Newly published" in client.get("/").content.decode()
@@ -115,7 +116,7 @@ def test_unpublishing_hides_the_page_on_the_next_request(client, article):
     assert client.get(article.path).status_code == 200
     assert article.path in client.get("/").content.decode()
 
-    article.unpublish()
+    unpublish_page(article)
 
     assert client.get(article.path).status_code == 404
     assert article.path not in client.get("/").content.decode()
@@ -126,7 +127,7 @@ def test_faq_edit_shows_on_the_next_request(client, article):
     faq = FAQ.objects.get(page=article)
 
     faq.question = "Does it hurt?"
-    faq.save()
+    save_page(article, faqs=RowChanges(save=[faq]))
 
     assert "Does it hurt?" in client.get(article.path).content.decode()
 
@@ -134,7 +135,7 @@ def test_faq_edit_shows_on_the_next_request(client, article):
 def test_faq_delete_shows_on_the_next_request(client, article):
     client.get(article.path)
 
-    FAQ.objects.get(page=article).delete()
+    save_page(article, faqs=RowChanges(delete=[FAQ.objects.get(page=article)]))
 
     assert "Is it safe?" not in client.get(article.path).content.decode()
 
@@ -144,7 +145,7 @@ def test_navigation_change_on_another_page_refreshes_every_cached_page(client, a
     other = make_page(title="Your first visit", slug="first-visit")
 
     other.show_in_navigation = True
-    other.save()
+    save_page(other)
 
     assert '<a href="/first-visit/"' in client.get(article.path).content.decode()
 

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from pages import linkcheck
 from pages.models import Page, PageRedirect
+from pages.services import save_page
 from tests.pages.factories import make_faq, make_page, make_reference
 
 
@@ -44,7 +45,7 @@ def test_a_broken_internal_link_is_reported_and_fails_the_run(db, target):
 def test_working_links_and_redirects_are_not_broken(db, target, settings):
     moved = make_page(title="Moved", slug="old-name", body="Text.")
     moved.slug = "new-name"
-    moved.save()
+    save_page(moved)
     body = (
         "[ok](/target/) [costs](/target/#costs) [here](#what-is-it) [form](/get-in-touch/) "
         "[query](?print=1) "

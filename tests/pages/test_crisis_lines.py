@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from pages.models import FAQ, Page
+from pages.services import RowChanges, save_page
 from tests.pages.factories import make_faq, make_page
 from tests.pages.test_revisions import change_url, form_data_for, messages_of
 
@@ -61,7 +62,7 @@ def test_an_faq_that_mentions_self_harm_adds_the_lines_and_removing_it_removes_t
 
     assert html_of(client, page).count(CRISIS_BOX) == 1
 
-    faq.delete()
+    save_page(page, faqs=RowChanges(delete=[faq]))
 
     assert CRISIS_BOX not in html_of(client, page)
 

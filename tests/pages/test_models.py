@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from pages.models import RESERVED_SLUGS, Page, PageRedirect
+from pages.services import publish_page, save_page, unpublish_page
 from tests.pages.factories import make_faq, make_page
 
 
@@ -99,7 +100,7 @@ def test_published_queryset_hides_drafts_and_future_pages(db):
 
 def test_slug_change_creates_a_redirect_for_the_page_and_its_children(section, article):
     section.slug = "our-treatments"
-    section.save()
+    save_page(section)
 
     article.refresh_from_db()
     assert article.path == "/our-treatments/ketamine-for-ptsd/"
@@ -113,7 +114,7 @@ def test_moved_page_links_its_cta_to_the_new_path(section):
     page = make_page(parent=section, body="Intro.\n\n[[get-in-touch]]\n")
 
     section.slug = "care"
-    section.save()
+    save_page(section)
 
     page.refresh_from_db()
     assert "from=%2Fcare%2Fketamine-for-ptsd%2F" in page.body_html
@@ -121,9 +122,9 @@ def test_moved_page_links_its_cta_to_the_new_path(section):
 
 def test_moving_back_to_an_old_path_removes_that_redirect(section):
     section.slug = "care"
-    section.save()
+    save_page(section)
     section.slug = "treatments"
-    section.save()
+    save_page(section)
 
     assert list(PageRedirect.objects.values_list("old_path", flat=True)) == ["/care/"]
 
@@ -132,11 +133,11 @@ def test_updated_at_moves_only_when_content_really_changes(article):
     page = Page.objects.get(pk=article.pk)
     before = page.updated_at
 
-    page.save()
+    save_page(page)
     assert Page.objects.get(pk=article.pk).updated_at == before
 
     page.title = "Ketamine and PTSD"
-    page.save()
+    save_page(page)
     assert Page.objects.get(pk=article.pk).updated_at > before
 
 
@@ -148,13 +149,13 @@ def test_faq_change_counts_as_a_content_change(article):
     assert Page.objects.get(pk=article.pk).updated_at > before
 
 
-def test_publish_and_unpublish_verbs(db):
+def test_publish_and_unpublish_steps(db):
     page = make_page(status=Page.Status.DRAFT)
 
-    page.publish()
+    publish_page(page)
     assert Page.objects.published().filter(pk=page.pk).exists()
 
-    page.unpublish()
+    unpublish_page(page)
     assert not Page.objects.published().filter(pk=page.pk).exists()
 
 
@@ -165,6 +166,6 @@ def test_an_edit_is_noticed_even_after_a_deferred_field_is_loaded(db):
     partial = Page.objects.only("title", "updated_at").get(pk=page.pk)
     partial.title = "A new title"
     assert partial.body  # loads the deferred body from the database
-    partial.save()
+    save_page(partial)
 
     assert Page.objects.get(pk=page.pk).updated_at > before

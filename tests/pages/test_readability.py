@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from pages.models import Page
 from pages.readability import MIN_WORDS, grade_body, page_text, reading_grades
+from pages.services import save_page
 from tests.pages.factories import make_page
 from tests.pages.test_admin import page_form_data
 
@@ -96,7 +97,7 @@ def test_page_is_graded_on_save_and_regraded_when_the_body_changes(db):
     dense = page.reading_grade
 
     page.body = CHILDREN_TEXT
-    page.save()
+    save_page(page)
     page.refresh_from_db()
 
     assert dense > page.reading_grade

@@ -7,7 +7,7 @@ from tests.pages.factories import make_faq, make_page
 
 
 def body_html(markdown_text, path="/treatments/ketamine-for-ptsd/"):
-    return render_body(markdown_text, path)[0]
+    return render_body(markdown_text, path).html
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ def test_render_body_keeps_ordinary_markdown():
 
 
 def test_toc_anchors_equal_heading_ids():
-    html, toc = render_body(
+    html, toc, _prose = render_body(
         "## What is PTSD?\n\n### Symptoms & signs\n\n## Treatment\n\n## Treatment\n\n#### Deep\n",
         "/x/",
     )
@@ -83,14 +83,14 @@ def test_toc_anchors_equal_heading_ids():
 
 
 def test_heading_ids_never_take_the_templates_ids():
-    html, toc = render_body("## Main\n\n## Page title\n", "/x/")
+    html, toc, _prose = render_body("## Main\n\n## Page title\n", "/x/")
 
     assert 'id="main"' not in html and 'id="page-title"' not in html
     assert re.findall(r'href="#([^"]+)"', toc) == re.findall(r'<h2 id="([^"]+)"', html)
 
 
 def test_body_h1_becomes_h2_so_the_page_keeps_one_h1():
-    html, toc = render_body("# A big heading\n\nText.\n", "/x/")
+    html, toc, _prose = render_body("# A big heading\n\nText.\n", "/x/")
 
     assert "<h1" not in html
     assert '<h2 id="a-big-heading">' in html

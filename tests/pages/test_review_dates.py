@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pages.models import REVIEW_INTERVAL, Page, ReviewReminder
+from pages.services import save_page
 from tests.pages.factories import make_clinician, make_page
 
 
@@ -26,7 +27,7 @@ def test_a_chosen_next_review_is_kept(db):
     page = make_page(last_reviewed=date(2026, 10, 1), next_review=date(2027, 3, 1))
 
     page.title = "Renamed"
-    page.save()
+    save_page(page)
 
     assert page.next_review == date(2027, 3, 1)
 
@@ -35,7 +36,7 @@ def test_a_new_review_moves_an_untouched_next_review_along(db):
     page = make_page(last_reviewed=date(2026, 1, 5), next_review=date(2026, 6, 1))
 
     page.last_reviewed = date(2026, 11, 20)
-    page.save()
+    save_page(page)
 
     assert page.next_review == date(2026, 11, 20) + REVIEW_INTERVAL
 
@@ -44,7 +45,7 @@ def test_a_new_review_with_a_chosen_next_review_keeps_the_choice(db):
     page = make_page(last_reviewed=date(2026, 1, 5))
 
     page.last_reviewed, page.next_review = date(2026, 11, 20), date(2027, 5, 1)
-    page.save()
+    save_page(page)
 
     assert page.next_review == date(2027, 5, 1)
 

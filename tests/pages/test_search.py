@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from pages.models import Page
 from pages.search import fallback_search, normalise_query, search_pages
+from pages.services import RowChanges, save_page
 from tests.pages.factories import make_faq, make_page
 
 
@@ -45,7 +46,7 @@ def test_an_faq_only_match_is_found_and_a_deleted_faq_is_forgotten(db):
 
     assert titles(search_pages("insurance")) == ["Costs"]
 
-    faq.delete()
+    save_page(page, faqs=RowChanges(delete=[faq]))
 
     assert search_pages("insurance") == []
 
@@ -194,7 +195,7 @@ def test_a_saved_page_shows_in_the_next_search(client, known_set):
     assert "No pages match" in search(client, "ibogaine").content.decode()
     page = Page.objects.get(slug="sprays")
     page.body = "Not ibogaine."
-    page.save()
+    save_page(page)
 
     assert titles_in(search(client, "ibogaine")) == ["Nasal sprays"]
 
@@ -277,7 +278,7 @@ def test_image_markers_are_neither_searched_nor_shown_in_snippets(db, settings, 
 
 def test_refresh_pages_remakes_stored_html_and_grades_without_a_revision(known_set):
     page = Page.objects.get(slug="sprays")
-    updated_at = page.updated_at
+    updated_at, revisions = page.updated_at, page.revisions.count()
     Page.objects.filter(pk=page.pk).update(body_html="stale", reading_grade=None)
 
     call_command("refresh_pages", stdout=io.StringIO())
@@ -285,4 +286,4 @@ def test_refresh_pages_remakes_stored_html_and_grades_without_a_revision(known_s
     page.refresh_from_db()
     assert page.body_html == "<p>Esketamine is a nasal spray.</p>"
     assert page.updated_at == updated_at
-    assert not page.revisions.exists()
+    assert page.revisions.count() == revisions

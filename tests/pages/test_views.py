@@ -3,9 +3,11 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.urls import reverse
 from django.utils import timezone
 
 from pages.models import Page
+from pages.services import save_page
 from tests.pages.factories import make_faq, make_page, make_reference
 
 
@@ -139,7 +141,7 @@ def test_future_page_is_hidden_until_its_publish_time_then_visible(client, secti
 
 def test_old_path_answers_301_after_a_slug_change(client, article):
     article.slug = "ketamine-and-ptsd"
-    article.save()
+    save_page(article)
 
     response = client.get("/treatments/ketamine-for-ptsd/?utm_source=x")
 
@@ -150,7 +152,7 @@ def test_old_path_answers_301_after_a_slug_change(client, article):
 
 def test_child_of_a_moved_parent_answers_301_at_its_old_path(client, section, article):
     section.slug = "our-treatments"
-    section.save()
+    save_page(section)
 
     response = client.get("/treatments/ketamine-for-ptsd/")
 
@@ -202,3 +204,14 @@ def test_post_is_not_allowed_on_public_pages(client, article):
     form = "application/x-www-form-urlencoded"  # a multipart body is refused unread (415)
 
     assert client.post(article.path, "", content_type=form).status_code == 405
+
+
+def test_the_404_page_offers_the_site_search(client, db):
+    response = client.get("/treatments/ketamine-for-ptds/")
+
+    html = response.content.decode()
+    assert response.status_code == 404
+    form = html[html.index('aria-label="Find the page"') :]
+    assert f'action="{reverse("pages:search")}"' in form[:200]
+    assert 'for="not-found-q">Search the site for what you were looking for' in form
+    assert 'id="not-found-q" name="q"' in form

@@ -14,7 +14,7 @@ from pages.demo_content import (
     REVIEWER_NAME,
 )
 from pages.models import FAQ, Page, Reference
-from pages.revisions import record_revision
+from pages.services import RowChanges, save_page
 
 
 def _sync(obj, values):
@@ -43,7 +43,7 @@ def _sync_demo_image():
     return image
 
 
-def _sync_page(spec, reviewer, demo_image):
+def _page_values(spec, reviewer, demo_image):
     parent = Page.objects.get(path=spec["parent"]) if spec["parent"] else None
     values = {
         "parent": parent,
@@ -60,28 +60,43 @@ def _sync_page(spec, reviewer, demo_image):
     }
     if "social_image" in spec:
         values["social_image"] = demo_image
-    path = (parent.path if parent else "/") + spec["slug"] + "/"
-    page = Page.objects.filter(path=path).first()
-    if page is None:
-        page = Page(**values)
-        page.full_clean()
-        page.save()
-        return page, "created"
-    return page, "updated" if _sync(page, values) else "unchanged"
+    return values
 
 
-def _sync_rows(page, model, rows, make_values):
-    """FAQs or references keyed by their order on the page."""
-    existing = {row.order: row for row in model.objects.filter(page=page)}
-    changed = False
+def _row_changes(page, model, rows, make_values):
+    """The FAQs or references to save, keyed by their order on the page (unsaved)."""
+    existing = {row.order: row for row in model.objects.filter(page=page)} if page.pk else {}
+    changes = RowChanges()
     for order, row in enumerate(rows, start=1):
         values = make_values(*row)
-        if order in existing:
-            changed |= _sync(existing[order], values)
-        else:
-            model.objects.create(page=page, order=order, **values)
-            changed = True
-    return changed
+        stored = existing.get(order) or model(page=page, order=order)
+        if stored.pk is None or any(getattr(stored, k) != v for k, v in values.items()):
+            for name, value in values.items():
+                setattr(stored, name, value)
+            changes.save.append(stored)
+    return changes
+
+
+def _sync_page(spec, reviewer, demo_image):
+    """Create or update one demo page through the save pipeline (a revision each time
+    it changes, by no user); an unchanged page is not saved at all."""
+    values = _page_values(spec, reviewer, demo_image)
+    path = (values["parent"].path if values["parent"] else "/") + spec["slug"] + "/"
+    page = Page.objects.filter(path=path).first() or Page()
+    outcome = "created" if page.pk is None else "unchanged"
+    changed = [name for name, value in values.items() if getattr(page, name, None) != value]
+    for name in changed:
+        setattr(page, name, values[name])
+    faqs = _row_changes(page, FAQ, spec["faqs"], lambda q, a: {"question": q, "answer": a})
+    references = _row_changes(
+        page, Reference, spec["references"], lambda c, u: {"citation": c, "url": u}
+    )
+    if outcome == "unchanged" and (changed or faqs or references):
+        outcome = "updated"
+    if outcome != "unchanged":
+        page.full_clean()
+        save_page(page, faqs=faqs, references=references)
+    return outcome
 
 
 class Command(BaseCommand):
@@ -94,18 +109,7 @@ class Command(BaseCommand):
             reviewer = Clinician.objects.get(name=REVIEWER_NAME)
             demo_image = _sync_demo_image()
             for spec in DEMO_PAGES:
-                page, outcome = _sync_page(spec, reviewer, demo_image)
-                faqs_changed = _sync_rows(
-                    page, FAQ, spec["faqs"], lambda q, a: {"question": q, "answer": a}
-                )
-                references_changed = _sync_rows(
-                    page, Reference, spec["references"], lambda c, u: {"citation": c, "url": u}
-                )
-                if outcome == "unchanged" and (faqs_changed or references_changed):
-                    outcome = "updated"
-                if outcome != "unchanged":
-                    record_revision(page, None)
-                counts[outcome] += 1
+                counts[_sync_page(spec, reviewer, demo_image)] += 1
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo content is up to date: {created} pages created, {updated} updated, "

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from pages.cache import content_changed
+from pages import content_version
 from pages.models import Page
 from pages.search import update_search_vectors
 
@@ -29,5 +29,5 @@ class Command(BaseCommand):
                 )
                 count += 1
             update_search_vectors(Page.objects.all())
-            content_changed()
+            content_version.bump()
         self.stdout.write(self.style.SUCCESS(f"{count} pages refreshed."))
