@@ -167,6 +167,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
+# One way to write a date on every staff screen, the admin's own pages included:
+# "Dec 5, 2026 17:54" (clinic/formats/en/formats.py, as inquiries/dates.py writes them).
+FORMAT_MODULE_PATH = "clinic.formats"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -48,6 +48,13 @@ def strip_invisible(value):
     return "".join(c for c in value if unicodedata.category(c) != "Cf")
 
 
+def clean_metadata(value, max_length):
+    """Referrer and utm_* values: tidied and cut to the column's length, never refused."""
+    value = strip_invisible(value or "")
+    value = "".join(c for c in value if unicodedata.category(c) != "Cc")
+    return value.strip()[:max_length]
+
+
 def has_control_characters(value, *, allowed=""):
     if value.isascii():
         return any(c not in allowed for c in _ASCII_CONTROL.findall(value))

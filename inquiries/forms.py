@@ -37,13 +37,6 @@ NEEDS_PHONE = (Inquiry.ContactMethod.PHONE, Inquiry.ContactMethod.TEXT)
 MESSAGE_MAX_LENGTH = Inquiry._meta.get_field("message").max_length
 
 
-def clean_metadata(value, max_length):
-    """Referrer and utm_* values: tidied and cut to the column's length, never refused."""
-    value = strip_invisible(value or "")
-    value = "".join(c for c in value if unicodedata.category(c) != "Cc")
-    return value.strip()[:max_length]
-
-
 class LineField(forms.CharField):
     """One line of text: control characters refused, invisible ones removed, inner
     whitespace collapsed, ends trimmed. Empty after that counts as missing."""

@@ -13,8 +13,8 @@ from clinic import outages
 from clinic.net import client_ip_hash
 from inquiries import emails
 from inquiries.consent import CONSENT_TEXT, CONSENT_VERSION
+from inquiries.contact_details import clean_metadata, has_control_characters
 from inquiries.crisis import has_crisis_language
-from inquiries.forms import clean_metadata, has_control_characters
 from inquiries.models import Inquiry, InquiryEvent, Notification, Topic
 from inquiries.topics import TopicWithdrawn
 

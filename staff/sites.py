@@ -14,6 +14,19 @@ class StaffAdminSite(AdminSite):
     login_form = StaffAuthenticationForm
     login_template = "staff/login.html"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._screens = []
+
+    def add_screens(self, patterns):
+        """URL patterns of an app's own screens in this admin (the intake CRM's work
+        screen, replies, dashboard): plain views wrapped in `admin_view`, tried before the
+        ModelAdmins' URLs, so they need no `get_urls` of a ModelAdmin."""
+        self._screens.extend(patterns)
+
+    def get_urls(self):
+        return [*self._screens, *super().get_urls()]
+
     def has_permission(self, request):
         verified = not settings.REQUIRE_STAFF_2FA or request.user.is_verified()
         return super().has_permission(request) and verified

@@ -1,13 +1,16 @@
-"""The intake CRM in the Django admin (see queue.py), and the small admins beside it."""
+"""The intake CRM in the Django admin: the lists (queue.py), the screens beyond them
+(plain views, routed in urls.py), and the small admins beside them."""
 
 from django.contrib import admin
 
 from inquiries.admin.forms import ReplyTemplateForm
 from inquiries.admin.queue import InquiryAdmin
+from inquiries.admin.urls import screen_urls
 from inquiries.models import Inquiry, ReplyTemplate, RetentionRun, Topic
 from inquiries.roles import MANAGE_TEMPLATES_PERMISSION
 
 admin.site.register(Inquiry, InquiryAdmin)
+admin.site.add_screens(screen_urls(admin.site))
 
 
 @admin.register(Topic)

@@ -1,12 +1,17 @@
-"""Small forms on the inquiry's page; each one calls one verb method of the model."""
+"""Small forms on the inquiry's work screen. Each validates what was typed and names the
+one verb method of the Inquiry that makes the change (`change()`); the view runs it
+through inquiries.changes.change_inquiry, so the timeline event and the audit entry are
+written with it. `done(result)` is the confirmation the staff member reads."""
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from inquiries.contact_details import PHONE_MAX_INPUT
-from inquiries.forms import LineField, NameField, PhoneField, StrictEmailField
+from inquiries.dates import day_text
+from inquiries.forms import NEEDS_PHONE, LineField, NameField, PhoneField, StrictEmailField
 from inquiries.models import ContactAttempt, Inquiry, ReplyTemplate
+from inquiries.models.inquiry import staff_name
 
 
 def staff_who_work_inquiries():
@@ -23,10 +28,11 @@ def staff_who_work_inquiries():
 
 
 class InquiryDetailsForm(forms.ModelForm):
-    """The admin's main form: contact details only, through the public form's own field
-    classes, so each typed value is tidied by the rules in inquiries/contact_details.py
-    before any length or format check runs. Pipeline fields change through the action
-    forms below, so every change lands on the timeline."""
+    """ "Edit contact details": the public form's own field classes, so each typed value
+    is tidied by the rules in inquiries/contact_details.py before any length or format
+    check runs, and the public form's rule that a call or a text needs a phone number.
+    Pipeline fields change through the action forms below, so every change lands on
+    the timeline."""
 
     # Not the model's 20-character column: that holds the E.164 number, while staff may
     # type a number as a patient may, spaces and all (the browser would cut it short).
@@ -56,9 +62,24 @@ class InquiryDetailsForm(forms.ModelForm):
             "best_time": LineField,
         }
 
+    def clean(self):
+        cleaned_data = super().clean()
+        needs_phone = cleaned_data.get("contact_method") in NEEDS_PHONE
+        if needs_phone and not cleaned_data.get("phone") and "phone" not in self.errors:
+            self.add_error("phone", "A call or a text needs a phone number.")
+        return cleaned_data
+
+    def change(self):
+        return "update_details", [self.changed_data], {}
+
+    def done(self, result):
+        if result is False:
+            return f"{self.instance.reference}: nothing to change."
+        return f"{self.instance.reference}: contact details saved."
+
 
 class InquiryActionForm(forms.Form):
-    """Base: bound to one inquiry; `apply(actor)` calls the verb and returns a message."""
+    """Base: bound to one inquiry; `change()` names the verb, `done()` says what it did."""
 
     def __init__(self, *args, inquiry, **kwargs):
         self.inquiry = inquiry
@@ -76,10 +97,11 @@ class StatusForm(InquiryActionForm):
             (value, label) for value, label in Inquiry.Status.choices if value in allowed
         ]
 
-    def apply(self, actor):
-        status = Inquiry.Status(self.cleaned_data["status"])
-        self.inquiry.transition_to(status, actor=actor)
-        return f"{self.inquiry.reference} moved to {status.label}."
+    def change(self):
+        return "transition_to", [Inquiry.Status(self.cleaned_data["status"])], {}
+
+    def done(self, result):
+        return f"{self.inquiry.reference} moved to {self.inquiry.get_status_display()}."
 
 
 class ReopenForm(InquiryActionForm):
@@ -92,8 +114,10 @@ class ReopenForm(InquiryActionForm):
         widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
     )
 
-    def apply(self, actor):
-        status = self.inquiry.reopen(reason=self.cleaned_data["reason"], actor=actor)
+    def change(self):
+        return "reopen", [], {"reason": self.cleaned_data["reason"]}
+
+    def done(self, status):
         return f"{self.inquiry.reference} reopened as {status.label}."
 
 
@@ -107,12 +131,14 @@ class AssignForm(InquiryActionForm):
         self.fields["assignee"].queryset = staff_who_work_inquiries()
         self.fields["assignee"].initial = self.inquiry.assignee_id
 
-    def apply(self, actor):
-        user = self.cleaned_data["assignee"]
-        if not self.inquiry.assign(user, actor=actor):
+    def change(self):
+        return "assign", [self.cleaned_data["assignee"]], {}
+
+    def done(self, result):
+        if result is False:
             return f"{self.inquiry.reference} was already assigned that way."
-        who = user.get_username() if user else "nobody"
-        return f"{self.inquiry.reference} assigned to {who}."
+        user = self.cleaned_data["assignee"]
+        return f"{self.inquiry.reference} assigned to {staff_name(user)}."
 
 
 class PriorityForm(InquiryActionForm):
@@ -125,11 +151,15 @@ class PriorityForm(InquiryActionForm):
         super().__init__(*args, **kwargs)
         self.fields["priority"].initial = self.inquiry.priority
 
-    def apply(self, actor):
+    def change(self):
         priority = Inquiry.Priority(self.cleaned_data["priority"])
-        if not self.inquiry.set_priority(priority, actor=actor, reason=self.cleaned_data["reason"]):
-            return f"{self.inquiry.reference} already has {priority.label} priority."
-        return f"{self.inquiry.reference} priority set to {priority.label}."
+        return "set_priority", [priority], {"reason": self.cleaned_data["reason"]}
+
+    def done(self, result):
+        label = Inquiry.Priority(self.cleaned_data["priority"]).label
+        if result is False:
+            return f"{self.inquiry.reference} already has {label} priority."
+        return f"{self.inquiry.reference} priority set to {label}."
 
 
 class FollowUpForm(InquiryActionForm):
@@ -144,13 +174,16 @@ class FollowUpForm(InquiryActionForm):
         super().__init__(*args, **kwargs)
         self.fields["follow_up_on"].initial = self.inquiry.follow_up_on
 
-    def apply(self, actor):
+    def change(self):
+        return "set_follow_up", [self.cleaned_data["follow_up_on"]], {}
+
+    def done(self, result):
         on_date = self.cleaned_data["follow_up_on"]
-        if not self.inquiry.set_follow_up(on_date, actor=actor):
+        if result is False:
             return f"{self.inquiry.reference}'s follow-up is unchanged."
         if on_date is None:
             return f"{self.inquiry.reference}'s follow-up cleared."
-        return f"{self.inquiry.reference}: follow up on {on_date:%b %d, %Y}."
+        return f"{self.inquiry.reference}: follow up on {day_text(on_date)}."
 
 
 class NoteForm(InquiryActionForm):
@@ -158,29 +191,36 @@ class NoteForm(InquiryActionForm):
         label="Note", max_length=4000, widget=forms.Textarea(attrs={"rows": 3, "cols": 40})
     )
 
-    def apply(self, actor):
-        self.inquiry.add_note(self.cleaned_data["text"], actor=actor)
+    def change(self):
+        return "add_note", [self.cleaned_data["text"]], {}
+
+    def done(self, result):
         return f"Note added to {self.inquiry.reference}."
 
 
 class ContactAttemptForm(InquiryActionForm):
-    method = forms.ChoiceField(choices=ContactAttempt.Method.choices, label="How")
-    outcome = forms.ChoiceField(choices=ContactAttempt.Outcome.choices, label="What happened")
+    """Nothing is chosen for the staff member: one hurried click must not record a
+    contact that never happened, so how and what happened are both asked for."""
+
+    method = forms.ChoiceField(
+        choices=ContactAttempt.Method.choices,
+        label="How",
+        widget=forms.RadioSelect,
+        error_messages={"required": "choose how you tried (phone, text or email)."},
+    )
+    outcome = forms.ChoiceField(
+        choices=ContactAttempt.Outcome.choices,
+        label="What happened",
+        widget=forms.RadioSelect,
+        error_messages={"required": "choose what happened."},
+    )
     note = forms.CharField(max_length=500, required=False, label="Note (optional)")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        preferred = self.inquiry.contact_method
-        if preferred in ContactAttempt.Method.values:
-            self.fields["method"].initial = preferred
+    def change(self):
+        data = self.cleaned_data
+        return "log_contact_attempt", [data["method"], data["outcome"]], {"note": data["note"]}
 
-    def apply(self, actor):
-        self.inquiry.log_contact_attempt(
-            self.cleaned_data["method"],
-            self.cleaned_data["outcome"],
-            note=self.cleaned_data["note"],
-            actor=actor,
-        )
+    def done(self, attempt):
         outcome = ContactAttempt.Outcome(self.cleaned_data["outcome"])
         done = f"Contact attempt {self.inquiry.contact_attempts} logged on "
         done += f"{self.inquiry.reference}: {outcome.label.lower()}."

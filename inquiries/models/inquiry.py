@@ -11,12 +11,21 @@ from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from inquiries.dates import day_text
+from inquiries.models.contact import PatientContact
 from inquiries.models.queries import InquiryQuerySet
-from inquiries.models.timeline import NO_RESPONSE_AFTER, ContactAttempt, InquiryEvent
+from inquiries.models.timeline import InquiryEvent
 from inquiries.models.topic import Topic
 
 
-class Inquiry(models.Model):
+def staff_name(user):
+    """How the CRM names a staff member: first name, else username."""
+    if user is None:
+        return "nobody"
+    return user.first_name or user.get_username()
+
+
+class Inquiry(PatientContact, models.Model):
     class Status(models.TextChoices):
         NEW = "new", "New"
         CONTACTED = "contacted", "Contacted"
@@ -218,17 +227,11 @@ class Inquiry(models.Model):
             message=f"{old.label} → {status.label}",
             data={"from": old.value, "to": status.value},
         )
-        if old == self.Status.SPAM:
-            # Held as spam, it was stored without its emails: a real inquiry after all, it
-            # gets them now, whatever screen let it out.
-            from inquiries.services import queue_arrival_emails  # services imports models
-
-            queue_arrival_emails(self)
         if cleared_follow_up:
             self.record_event(
                 InquiryEvent.Kind.FOLLOW_UP_SET,
                 actor=actor,
-                message=f"Follow-up of {cleared_follow_up:%b %d, %Y} cleared: "
+                message=f"Follow-up of {day_text(cleared_follow_up)} cleared: "
                 f"closed as {status.label}",
                 data={"on": None, "cleared": cleared_follow_up.isoformat()},
             )
@@ -295,6 +298,30 @@ class Inquiry(models.Model):
         return True
 
     @transaction.atomic
+    def claim(self, user, *, actor=None):
+        """Take an unassigned inquiry. Two staff claiming at once: the database lets one
+        UPDATE find it unassigned, and the other is told who has it. False when it was
+        already theirs."""
+        now = timezone.now()
+        unassigned = type(self).objects.filter(pk=self.pk, assignee__isnull=True)
+        if not unassigned.update(assignee=user, updated_at=now):
+            self.refresh_from_db(fields=["assignee"])
+            if self.assignee_id == user.pk:
+                return False
+            raise ValidationError(
+                f"{self.reference} is already claimed: {staff_name(self.assignee)} has it.",
+                code="claimed",
+            )
+        self.assignee, self.updated_at = user, now
+        self.record_event(
+            InquiryEvent.Kind.ASSIGNED,
+            actor=actor,
+            message=f"Claimed by {staff_name(user)}",
+            data={"assignee_id": user.pk, "claimed": True},
+        )
+        return True
+
+    @transaction.atomic
     def set_priority(self, priority, *, actor=None, reason=""):
         priority = self.Priority(priority)
         if self.priority == priority:
@@ -320,7 +347,7 @@ class Inquiry(models.Model):
         self.record_event(
             InquiryEvent.Kind.FOLLOW_UP_SET,
             actor=actor,
-            message=f"Follow up on {on_date:%b %d, %Y}" if on_date else "Follow-up cleared",
+            message=f"Follow up on {day_text(on_date)}" if on_date else "Follow-up cleared",
             data={"on": on_date.isoformat() if on_date else None},
         )
         return True
@@ -342,55 +369,3 @@ class Inquiry(models.Model):
 
     def add_note(self, text, *, actor):
         return self.record_event(InquiryEvent.Kind.NOTE, actor=actor, message=text)
-
-    @property
-    def may_close_as_no_response(self):
-        return self.unanswered_attempts >= NO_RESPONSE_AFTER and self.can_transition_to(
-            self.Status.NO_RESPONSE
-        )
-
-    @property
-    def reply_refusal(self):
-        """Why no reply may be sent to this inquiry, or "" when one may."""
-        if self.do_not_contact:
-            return f"{self.reference} is marked do not contact: the patient asked for no contact."
-        if self.status == self.Status.SPAM:
-            return f"{self.reference} is marked as spam: replies go only to real inquiries."
-        return ""
-
-    @transaction.atomic
-    def log_contact_attempt(self, method, outcome, *, actor, note=""):
-        """Record one attempt to reach the patient, update the counts, and act on the
-        outcome: reaching a new inquiry moves it to Contacted; "asked not to be
-        contacted" sets the do-not-contact flag."""
-        Outcome = ContactAttempt.Outcome
-        method, outcome = ContactAttempt.Method(method), Outcome(outcome)
-        now = timezone.now()
-        attempt = ContactAttempt.objects.create(
-            inquiry=self, method=method, outcome=outcome, note=note, actor=actor, created_at=now
-        )
-        self.contact_attempts += 1
-        self.last_attempt_at = now
-        fields = ["contact_attempts", "last_attempt_at", "unanswered_attempts", "updated_at"]
-        if outcome in ContactAttempt.UNANSWERED:
-            self.unanswered_attempts += 1
-        else:
-            self.unanswered_attempts = 0
-        if outcome == Outcome.REACHED and self.reached_at is None:
-            self.reached_at = now
-            self.attempts_to_reach = self.contact_attempts
-            fields += ["reached_at", "attempts_to_reach"]
-        if outcome == Outcome.DO_NOT_CONTACT and not self.do_not_contact:
-            self.do_not_contact = True
-            fields.append("do_not_contact")
-        self.save(update_fields=fields)
-        message = f"{method.label}: {outcome.label.lower()} (attempt {self.contact_attempts})"
-        self.record_event(
-            InquiryEvent.Kind.CONTACT_ATTEMPT,
-            actor=actor,
-            message=f"{message}. {note}" if note else message,
-            data={"method": method.value, "outcome": outcome.value, "attempt": attempt.pk},
-        )
-        if outcome == Outcome.REACHED and self.status == self.Status.NEW:
-            self.transition_to(self.Status.CONTACTED, actor=actor)
-        return attempt

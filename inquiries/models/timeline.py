@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from inquiries.reply_rules import template_problems
+
 # "Close as no response" is offered after this many unanswered attempts in a row.
 NO_RESPONSE_AFTER = 3
 
@@ -53,7 +55,7 @@ class ContactAttempt(models.Model):
 
 
 class ReplyTemplate(models.Model):
-    """A reply staff can send from an inquiry. The rules in inquiries/replies.py keep
+    """A reply staff can send from an inquiry. The rules in inquiries/reply_rules.py keep
     health details out: a template invites the patient to call or book, nothing more."""
 
     name = models.CharField(max_length=80, unique=True, help_text="Shown in the template list.")
@@ -75,8 +77,6 @@ class ReplyTemplate(models.Model):
         return self.name
 
     def clean(self):
-        from inquiries.replies import template_problems
-
         problems = template_problems(self.subject or "", self.body or "")
         if problems:
             raise ValidationError(problems)

@@ -20,10 +20,12 @@ def test_intake_staffer_reopens_a_patient_closed_by_mistake(
         grace.transition_to(status, actor=staffer)
 
     sign_in(page, staffer)
-    page.goto(f"/admin/inquiries/inquiry/{grace.pk}/change/")
-    expect(page.get_by_text("If it was set by mistake, reopen it below.")).to_be_visible()
-    page.get_by_text("Reopen (closed by mistake)").click()
-    expect(page.get_by_text("Moves it back to Consultation scheduled")).to_be_visible()
+    page.goto(f"/admin/inquiries/inquiry/{grace.pk}/change/")  # the old address still works
+    page.get_by_text("Change status", exact=True).click()
+    expect(page.get_by_text("Became a patient is final: nothing follows it.")).to_be_visible()
+    expect(
+        page.get_by_text("Closed by mistake? Reopen moves it back to Consultation scheduled")
+    ).to_be_visible()
     assert_no_violations(page)
     shoot(page, "reopen-form")
     page.get_by_label("Reason for reopening").fill("Marked as a patient by mistake.")

@@ -55,8 +55,8 @@ def test_intake_staffer_finds_the_urgent_inquiry_first_and_works_it(
     page.get_by_role("link", name="Inquiry queue").click()
 
     # The queue: the newest inquiry is on top because it is urgent; then oldest first.
-    expect(page.get_by_role("heading", level=1)).to_have_text("Select inquiry to change")
-    references = page.locator("#result_list tbody tr > th a")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inquiries")
+    references = page.locator("#result_list tbody td.field-reference a")
     expect(references).to_have_text([urgent.reference, oldest.reference, older.reference])
     first_row = page.locator("#result_list tbody tr").first
     expect(first_row).to_contain_text("Urgent")
@@ -67,18 +67,19 @@ def test_intake_staffer_finds_the_urgent_inquiry_first_and_works_it(
     # The inquiry: assign it, log the call, move it on.
     first_row.get_by_role("link", name=urgent.reference).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(urgent.reference)
-    expect(page.get_by_label("At a glance")).to_contain_text("Unassigned")
+    expect(page.get_by_text("Nobody has claimed this yet.")).to_be_visible()
     assert_no_violations(page)
     shoot(page, "detail")
 
+    page.get_by_text("Assignment and priority", exact=True).click()
     page.get_by_label("Assign to").select_option(label="riley")
-    page.get_by_role("button", name="Assign").click()
+    page.get_by_role("button", name="Assign", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text(f"{urgent.reference} assigned to riley.")
-    expect(page.get_by_label("At a glance")).to_contain_text("Assigned to riley")
+    expect(page.get_by_text("Assigned to you")).to_be_visible()
 
     # Reaching the patient is logged as a contact attempt, which moves a new inquiry on.
-    page.get_by_label("How").select_option(label="Phone")
-    page.get_by_label("What happened").select_option(label="Reached")
+    page.get_by_role("group", name="How").get_by_label("Phone").check()
+    page.get_by_role("group", name="What happened").get_by_label("Reached").check()
     page.get_by_label("Note (optional)").fill("Spoke with Noor; consultation next week.")
     page.get_by_role("button", name="Log attempt").click()
     expect(page.locator(".messagelist")).to_contain_text(

@@ -61,8 +61,16 @@ def queue_url():
     return reverse("admin:inquiries_inquiry_changelist")
 
 
-def change_url(inquiry):
-    return reverse("admin:inquiries_inquiry_change", args=[inquiry.pk])
+def work_url(inquiry):
+    return reverse("admin:inquiries_inquiry_work", args=[inquiry.pk])
+
+
+# The inquiry's page is the work screen (the stock change form redirects to it).
+change_url = work_url
+
+
+def details_url(inquiry):
+    return reverse("admin:inquiries_inquiry_contact_details", args=[inquiry.pk])
 
 
 def action_url(inquiry, action):

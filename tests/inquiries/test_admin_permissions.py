@@ -1,7 +1,7 @@
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from inquiries.models import InquiryEvent
 from inquiries.roles import CONTENT_EDITORS, INTAKE_STAFF
@@ -205,3 +205,45 @@ def test_the_manage_permission_edits_templates(client, db):
     assert response.status_code == 302
     template.refresh_from_db()
     assert template.subject == "Hello from {clinic_name}"
+
+
+def _crm_screen_urls(inquiry):
+    """Every URL of the CRM's own screens (found by walking the admin site), for this inquiry."""
+    from inquiries.admin.urls import NAME, screen_urls
+
+    names = []
+
+    def walk(patterns):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns)
+            elif pattern.name and pattern.name.startswith(NAME.format("")):
+                names.append(pattern.name)
+
+    walk(screen_urls(admin.site))
+    urls = {}
+    for name in names:
+        try:
+            urls[name] = reverse(f"admin:{name}", args=[inquiry.pk])
+        except NoReverseMatch:
+            urls[name] = reverse(f"admin:{name}")
+    return urls
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_content_editors_are_refused_every_screen_of_the_crm(client, db, method):
+    inquiry = make_inquiry(first_name="Confidential")
+    client.force_login(make_editor())
+
+    urls = _crm_screen_urls(inquiry)
+
+    assert (
+        len(urls) >= 14
+    )  # work screen, details, reply, claim, close, 7 actions, export, dashboard
+    for name, url in urls.items():
+        response = getattr(client, method)(url)
+        assert response.status_code in (403, 405), name
+        assert b"Confidential" not in response.content
+    inquiry.refresh_from_db()
+    assert inquiry.events.count() == 0
+    assert inquiry.assignee is None

@@ -251,12 +251,12 @@ def test_bulk_mark_spam_and_not_spam(intake_client):
     assert [e.data["to"] for e in inquiry.events.all()] == ["spam", "new"]
 
 
-def test_bulk_assign_to_me_records_assignment_events(intake_client, intake_user):
+def test_bulk_claim_records_assignment_events(intake_client, intake_user):
     inquiries = [make_inquiry(), make_inquiry()]
 
-    response = _run_action(intake_client, "assign_to_me", inquiries)
+    response = _run_action(intake_client, "claim_selected", inquiries)
 
-    assert _messages(response) == ["2 inquiries assigned to you"]
+    assert _messages(response) == ["2 inquiries claimed"]
     for inquiry in inquiries:
         inquiry.refresh_from_db()
         assert inquiry.assignee == intake_user

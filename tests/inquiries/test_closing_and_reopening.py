@@ -49,7 +49,7 @@ def test_closing_clears_the_follow_up_and_the_timeline_says_so(intake_client, in
     assert inquiry.status == closed
     assert inquiry.follow_up_on is None
     event = inquiry.events.filter(kind=Kind.FOLLOW_UP_SET).get()
-    assert event.message == f"Follow-up of Mar 04, 2031 cleared: closed as {closed.label}"
+    assert event.message == f"Follow-up of Mar 4, 2031 cleared: closed as {closed.label}"
     assert event.actor == intake_user
 
 
@@ -137,8 +137,8 @@ def test_a_closed_inquiry_offers_reopen_and_says_where_it_goes(intake_client, in
 
     page = intake_client.get(change_url(inquiry)).content.decode()
 
-    assert "If it was set by mistake, reopen it below." in page
-    assert "Moves it back to Consultation scheduled" in page
+    assert "Became a patient is final: nothing follows it." in page
+    assert "Closed by mistake? Reopen moves it back to Consultation scheduled" in page
 
 
 def test_staff_who_may_not_change_inquiries_cannot_reopen(client, db):

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.urls import reverse
 from django.utils import timezone
 
 from clinic.net import hash_ip
@@ -13,6 +14,7 @@ from tests.inquiries.crm_factories import (
     action_url,
     change_url,
     dashboard_url,
+    details_url,
     export_url,
     make_editor,
     make_inquiry,
@@ -95,7 +97,7 @@ def test_history_view_is_recorded(intake_client, intake_user, started):
     inquiry = make_inquiry()
 
     response = intake_client.get(
-        change_url(inquiry).replace("/change/", "/history/"), REMOTE_ADDR=STAFF_IP
+        reverse("admin:inquiries_inquiry_history", args=[inquiry.pk]), REMOTE_ADDR=STAFF_IP
     )
 
     assert response.status_code == 200
@@ -119,7 +121,7 @@ def test_detail_form_save_is_recorded_as_a_change(intake_client, intake_user, st
         "topic": inquiry.topic_id,
     }
 
-    response = intake_client.post(change_url(inquiry), data, REMOTE_ADDR=STAFF_IP)
+    response = intake_client.post(details_url(inquiry), data, REMOTE_ADDR=STAFF_IP)
 
     assert response.status_code == 302
     entry = AuditEntry.objects.get()
@@ -172,7 +174,7 @@ def test_refused_action_records_no_change(intake_client):
 @pytest.mark.parametrize(
     ("action", "status", "detail"),
     [
-        ("assign_to_me", Status.NEW, "assigned to me"),
+        ("claim_selected", Status.NEW, "Claimed"),
         ("mark_contacted", Status.NEW, "New → Contacted"),
         ("mark_spam", Status.NEW, "New → Spam"),
         ("mark_not_spam", Status.SPAM, "Spam → New"),

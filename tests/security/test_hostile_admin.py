@@ -15,6 +15,7 @@ from tests.inquiries.crm_factories import (
     action_url,
     change_url,
     dashboard_url,
+    details_url,
     export_url,
     make_inquiry,
     make_intake_user,
@@ -233,7 +234,7 @@ def test_control_characters_in_the_details_form_are_refused(intake_client, store
         "topic": inquiry.topic_id,
     }
 
-    response = intake_client.post(change_url(inquiry), data)
+    response = intake_client.post(details_url(inquiry), data)
 
     assert response.status_code == 200
     # The public form's message: the admin shares its field classes (issue 25 item 13).
@@ -377,7 +378,7 @@ ENDPOINTS = {
         {"crm-status-status": "contacted"},
     ),
     "assign": ("post", lambda inquiry: action_url(inquiry, "assign"), {"crm-assign-assignee": ""}),
-    "details form": ("post", change_url, _details_post),
+    "details form": ("post", details_url, _details_post),
     "bulk mark spam": (
         "post",
         lambda inquiry: queue_url(),

@@ -14,7 +14,7 @@ from io import StringIO
 from urllib.parse import urlencode
 
 import pytest
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.sessions.models import Session
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
@@ -28,6 +28,7 @@ from tests.inquiries.crm_factories import (
     action_url,
     change_url,
     details_form_data,
+    details_url,
     export_url,
     queue_url,
 )
@@ -130,10 +131,18 @@ def send_reply(client, inquiry, capture):
 
 
 def edit_details(client, inquiry):
-    """A save through the details form, which Django's admin history records by name."""
+    """A save through the contact details form; and the line Django's admin history held
+    from the days of the stock change form, which named the patient."""
     inquiry.refresh_from_db()
     data = details_form_data(inquiry, best_time=f"Mornings now, ask for {CANARY}")
-    assert client.post(change_url(inquiry), data).status_code == 302
+    assert client.post(details_url(inquiry), data).status_code == 302
+    LogEntry.objects.log_actions(
+        user_id=client.session["_auth_user_id"],
+        queryset=[inquiry],
+        action_flag=CHANGE,
+        change_message="Changed best time.",
+        single_object=True,
+    )
 
 
 def close_long_ago(inquiry, staff):

@@ -9,6 +9,7 @@ from tests.inquiries.crm_factories import (
     action_url,
     change_url,
     details_form_data,
+    details_url,
     make_inquiry,
     make_intake_user,
     make_staff,
@@ -191,7 +192,7 @@ def test_saving_details_records_an_update_and_leaves_the_pipeline_alone(intake_c
         "assignee": "",
     }
 
-    response = intake_client.post(change_url(inquiry), data)
+    response = intake_client.post(details_url(inquiry), data)
 
     assert response.status_code == 302
     inquiry.refresh_from_db()
@@ -250,10 +251,12 @@ def test_details_form_refuses_what_the_public_form_refuses(intake_client, field,
     inquiry = make_inquiry(first_name="Ada", phone="+12125550123")
     before = Inquiry.objects.filter(pk=inquiry.pk).values().get()
 
-    response = intake_client.post(change_url(inquiry), details_form_data(inquiry, **{field: typed}))
+    response = intake_client.post(
+        details_url(inquiry), details_form_data(inquiry, **{field: typed})
+    )
 
     assert response.status_code == 200  # the form again, with the message beside the field
-    errors = response.context["adminform"].form.errors[field]
+    errors = response.context["form"].errors[field]
     assert any(error.startswith(message) for error in errors), errors
     assert Inquiry.objects.filter(pk=inquiry.pk).values().get() == before
     assert not inquiry.events.filter(kind=Kind.UPDATED).exists()
@@ -263,7 +266,7 @@ def test_details_form_stores_valid_input_as_the_public_form_would(intake_client)
     inquiry = make_inquiry(first_name="Ada", phone="")
 
     response = intake_client.post(
-        change_url(inquiry),
+        details_url(inquiry),
         details_form_data(
             inquiry,
             first_name="  Ada\u200b   Mary ",
@@ -283,12 +286,12 @@ def test_details_form_stores_valid_input_as_the_public_form_would(intake_client)
 
 def test_details_form_takes_a_phone_and_email_as_typed_into_the_public_form(intake_client):
     inquiry = make_inquiry(first_name="Ada", phone="")
-    page = intake_client.get(change_url(inquiry)).content.decode()
+    page = intake_client.get(details_url(inquiry)).content.decode()
     # The browser lets staff type as much as a patient may (the stored number is shorter).
     assert re.search(r'<input[^>]*name="phone"[^>]*maxlength="30"', page)
 
     response = intake_client.post(
-        change_url(inquiry),
+        details_url(inquiry),
         details_form_data(inquiry, email="ada\u200b@example.com", phone="+1  ( 212 )  555 - 0123"),
     )
 
@@ -302,13 +305,226 @@ def test_a_phone_stored_in_an_old_format_is_named_when_another_detail_is_edited(
     inquiry = make_inquiry(first_name="Ada", phone="+15551234")
 
     response = intake_client.post(
-        change_url(inquiry), details_form_data(inquiry, best_time="Evenings")
+        details_url(inquiry), details_form_data(inquiry, best_time="Evenings")
     )
 
     assert response.status_code == 200  # the form again, with the phone's message beside it
-    form = response.context["adminform"].form
+    form = response.context["form"]
     assert list(form.errors) == ["phone"]
     assert form.errors["phone"][0].startswith("Please enter a phone number we can call")
     assert "Please enter a phone number we can call" in response.content.decode()
     inquiry.refresh_from_db()
     assert (inquiry.best_time, inquiry.phone) == ("", "+15551234")
+
+
+# Issue 26: the work screen, built for working the inquiry.
+
+
+def _known_inquiry(**fields):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.pages.factories import make_page
+
+    page = make_page(title="Ketamine for PTSD")
+    values = {
+        "first_name": "Grace",
+        "last_name": "Hopper",
+        "email": "grace@example.com",
+        "phone": "+12125550123",
+        "contact_method": Inquiry.ContactMethod.PHONE,
+        "best_time": "Evenings after 6 pm",
+        "message": "Could someone call me about a first appointment?",
+        "source_page": page,
+        "source_path": page.path,
+        "consent_version": "2026-11",
+        "created_at": timezone.now() - timedelta(hours=2),
+        "consent_given_at": timezone.now() - timedelta(hours=2),
+        "priority": Inquiry.Priority.HIGH,
+    }
+    return make_inquiry(**{**values, **fields})
+
+
+def _text(html):
+    """The page's visible words, tags removed and whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_work_screen_shows_a_known_inquiry_message_first(intake_client):
+    inquiry = _known_inquiry()
+
+    response = intake_client.get(change_url(inquiry))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    text = _text(html)
+    heading = re.search(r"<h1>(.*?)</h1>", html, re.DOTALL).group(1)
+    assert _text(heading) == f"Grace Hopper {inquiry.reference}"
+    assert "New" in text and "High priority" in text
+    assert "Waiting 2 h; first contact due by" in text
+    assert "Nobody has claimed this yet." in text
+    assert re.search(r"<button[^>]*>Claim</button>", html)
+    # The message first: before the actions, the timeline and the contact details.
+    message_at = html.index("Could someone call me about a first appointment?")
+    assert message_at < html.index('id="crm-timeline-heading"')
+    assert message_at < html.index('id="crm-actions-heading"')
+    assert "Preferred contact Phone call" in text
+    assert "Best time to reach Evenings after 6 pm" in text
+    assert "Topic PTSD" in text
+    assert "Source page Ketamine for PTSD" in text
+    assert "Consent Given 2 h ago (wording 2026-11)" in text
+
+
+def test_work_screen_shows_contact_details_read_only_with_an_edit_link(intake_client):
+    inquiry = _known_inquiry()
+
+    html = intake_client.get(change_url(inquiry)).content.decode()
+
+    text = _text(html)
+    assert "Email grace@example.com" in text
+    assert "Phone +12125550123" in text
+    # No inputs for the patient's details and no Save button on the work screen.
+    for name in ("first_name", "last_name", "email", "phone"):
+        assert f'name="{name}"' not in html
+    assert "Save" not in text
+    assert f'href="{details_url(inquiry)}">Edit contact details</a>' in html
+
+
+def test_work_screen_says_who_has_it(intake_client, intake_user):
+    sam = make_staff("sam")
+    sam.first_name = "Sam"
+    sam.save()
+    inquiry = _known_inquiry(assignee=sam)
+
+    text = _text(intake_client.get(change_url(inquiry)).content.decode())
+
+    assert "Assigned to Sam" in text
+    assert "Nobody has claimed this yet." not in text
+
+
+def test_attempt_form_has_nothing_preset(intake_client):
+    # Before issue 26 it came as Email + Reached: one hurried click logged a contact.
+    inquiry = _known_inquiry(contact_method=Inquiry.ContactMethod.EMAIL)
+
+    html = intake_client.get(change_url(inquiry)).content.decode()
+
+    radios = re.findall(r'<input type="radio" name="crm-attempt-(?:method|outcome)"[^>]*>', html)
+    assert len(radios) == 8  # three ways, five outcomes
+    assert not [radio for radio in radios if "checked" in radio]
+    assert "<select" not in html[html.index("Log a call or text") : html.index("Log attempt")]
+
+
+def test_an_attempt_without_how_or_outcome_is_refused_and_logs_nothing(intake_client):
+    inquiry = _known_inquiry()
+
+    response = intake_client.post(action_url(inquiry, "attempt"), {}, follow=True)
+
+    assert _messages(response) == [
+        "Nothing changed. How: choose how you tried (phone, text or email). "
+        "What happened: choose what happened."
+    ]
+    inquiry.refresh_from_db()
+    assert inquiry.contact_attempts == 0
+
+
+def test_reply_composer_shows_the_message_preference_and_best_time(intake_client):
+    from inquiries.models import ReplyTemplate
+
+    inquiry = _known_inquiry()
+    template = ReplyTemplate.objects.get(name="First reply")
+
+    response = intake_client.get(action_url(inquiry, "reply"), {"template": template.pk})
+
+    text = _text(response.content.decode())
+    assert "Could someone call me about a first appointment?" in text
+    assert "Preferred contact Phone call" in text
+    assert "Best time to reach Evenings after 6 pm" in text
+    assert response.context["form"].initial["body"].startswith("Hello Grace,")
+
+
+def test_edit_contact_details_asks_for_a_phone_for_a_call_as_the_public_form_does(intake_client):
+    inquiry = make_inquiry(phone="", contact_method=Inquiry.ContactMethod.EMAIL)
+
+    response = intake_client.post(
+        details_url(inquiry), details_form_data(inquiry, contact_method="phone")
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["phone"] == ["A call or a text needs a phone number."]
+    inquiry.refresh_from_db()
+    assert inquiry.contact_method == Inquiry.ContactMethod.EMAIL
+
+
+def test_edit_contact_details_comes_back_to_the_work_screen_confirmed(intake_client):
+    inquiry = make_inquiry(best_time="")
+
+    response = intake_client.post(
+        details_url(inquiry), details_form_data(inquiry, best_time="Mornings"), follow=True
+    )
+
+    assert response.redirect_chain == [(change_url(inquiry), 302)]
+    assert _messages(response) == [f"{inquiry.reference}: contact details saved."]
+    assert "Best time to reach Mornings" in _text(response.content.decode())
+
+
+def test_the_stock_change_form_address_opens_the_work_screen(intake_client):
+    from django.urls import reverse
+
+    inquiry = make_inquiry()
+
+    response = intake_client.get(reverse("admin:inquiries_inquiry_change", args=[inquiry.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == change_url(inquiry)
+
+
+@pytest.mark.parametrize("events", [3, 300])
+def test_work_screen_query_count_does_not_grow_with_the_timeline(
+    intake_client, intake_user, django_assert_num_queries, events
+):
+    from django.utils import timezone
+
+    from inquiries.models import Notification
+
+    inquiry = _known_inquiry()
+    other = make_staff("ines")
+    kinds = [Kind.NOTE, Kind.VIEWED, Kind.CONTACT_ATTEMPT]
+    InquiryEvent.objects.bulk_create(
+        InquiryEvent(inquiry=inquiry, kind=kinds[n % 3], actor=other, message=f"Event {n}")
+        for n in range(events)
+    )
+    Notification.objects.bulk_create(
+        Notification(
+            inquiry=inquiry,
+            kind=Notification.Kind.REPLY,
+            subject="Hello",
+            body=f"Reply {n}",
+            sent_by=intake_user,
+            created_at=timezone.now(),
+        )
+        for n in range(events // 3)
+    )
+    intake_client.get(change_url(inquiry))  # sessions, permissions and the like, warmed
+
+    # The same for 3 or 300 events: the timeline is read in three queries, and paged.
+    with django_assert_num_queries(17):
+        response = intake_client.get(change_url(inquiry))
+
+    assert response.status_code == 200
+    shown = response.context["timeline"]
+    assert len(shown) == min(events, 50) or len(shown) <= 50
+    assert response.context["timeline_more"] is (events > 50)
+
+
+def test_work_screen_flags_a_missed_follow_up_in_words(intake_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    missed = timezone.localdate() - timedelta(days=5)
+    inquiry = make_inquiry(status=Status.CONTACTED, follow_up_on=missed)
+
+    text = _text(intake_client.get(change_url(inquiry)).content.decode())
+
+    assert f"⚠ Follow-up missed: {missed:%b} {missed.day}, {missed.year}" in text
