@@ -30,7 +30,7 @@ run: install
 # The browser tests run in their own pytest process (see tests/browser/conftest.py).
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_DEBUG=false \
 	DJANGO_SECRET_KEY=test-only-secret-key-used-by-make-test-never-in-production \
-	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false
+	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false HUEY_IMMEDIATE=true
 
 test: install
 	$(VENV)/bin/ruff check .

@@ -4,7 +4,7 @@ filed as spam, it was stored without them."""
 import pytest
 
 from inquiries.models import Inquiry, Notification
-from inquiries.services import send_due_notifications
+from inquiries.outbox import send_due_notifications
 from tests.inquiries.crm_factories import action_url, make_inquiry, queue_url
 
 Status = Inquiry.Status

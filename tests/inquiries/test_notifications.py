@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from inquiries.emails import NoRecipients
 from inquiries.models import Inquiry, InquiryEvent, Notification, Topic
-from inquiries.services import send_due_notifications
+from inquiries.outbox import send_due_notifications
 from tests.inquiries.factories import form_data, make_inquiry, post_form
 
 URL = "/get-in-touch/"

@@ -18,7 +18,7 @@ from inquiries.replies import (
     reply_problems,
     template_problems,
 )
-from inquiries.services import send_due_notifications
+from inquiries.outbox import send_due_notifications
 from tests.inquiries.crm_factories import change_url, make_inquiry, queue_url
 
 Kind = InquiryEvent.Kind
