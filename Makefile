@@ -23,7 +23,8 @@ install: $(VENV)/.installed
 run: install
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=true $(PY) manage.py load_demo_content
-	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	# The web server and the job worker together (scripts/run_site.py); Ctrl-C stops both.
+	DJANGO_DEBUG=true $(PY) scripts/run_site.py $(PORT)
 
 # The whole suite on PostgreSQL (never SQLite), with production-like settings:
 # debug off, a throwaway secret, and HTTP allowed so the test client can connect.

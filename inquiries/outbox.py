@@ -20,7 +20,7 @@ import sqlite3
 from datetime import timedelta
 
 import redis
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
@@ -84,7 +84,15 @@ def enqueue_deliveries(ids, *, delay=None):
 @db_task()
 def deliver(notification_id):
     """The delivery job: its argument is the row's id, never an address or a message."""
-    return deliver_now(notification_id)
+    try:
+        return deliver_now(notification_id)
+    except DatabaseError as error:
+        if not outages.is_database_down(error):
+            raise
+        # PostgreSQL went away: the row stays pending (an email whose "sent" mark could
+        # not be saved may go twice) and the sweep queues it again; logged once.
+        outages.database.failed(error)
+        return "skipped"
 
 
 def deliver_now(notification_id):
