@@ -350,6 +350,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"filters": ["drop_outage_responses"]},
         "django.server": {"filters": ["drop_outage_responses"]},
+        # The worker (run_huey) gives huey's logger a handler of its own: once is enough.
+        "huey": {"propagate": False},
     },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
