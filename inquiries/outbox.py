@@ -46,6 +46,9 @@ QUEUE_DOWN = (redis.exceptions.RedisError, sqlite3.Error, OSError)
 # where a second job costs one skipped look at a row): the sweep queues it again.
 SWEEP_GRACE = timedelta(minutes=1)
 SWEEP_LIMIT = 5000
+# Emails per delivery job: the sweep's catch-up goes in few jobs, each row still locked
+# and sent on its own.
+JOB_SIZE = 50
 
 SENDERS = {
     Notification.Kind.INTAKE: emails.send_intake_notification,
@@ -64,16 +67,18 @@ def queue_delivery(notifications):
 
 
 def enqueue_deliveries(ids, *, delay=None):
-    """Put delivery jobs on the queue; with the queue unreachable, log the outage once
-    and leave the rows pending for the sweep. Return how many were queued."""
-    if not outages.jobs.worth_trying():
+    """Put delivery jobs on the queue, one per JOB_SIZE emails (an inquiry's two emails:
+    one round trip to Redis); with the queue unreachable, log the outage once and leave
+    the rows pending for the sweep. Return how many emails were queued."""
+    if not ids or not outages.jobs.worth_trying():
         return 0
     try:
-        for notification_id in ids:
+        for start in range(0, len(ids), JOB_SIZE):
+            chunk = list(ids[start : start + JOB_SIZE])
             if delay:
-                deliver.schedule((notification_id,), delay=delay)
+                deliver.schedule((chunk,), delay=delay)
             else:
-                deliver(notification_id)
+                deliver(chunk)
     except QUEUE_DOWN as error:
         outages.jobs.failed(error)
         return 0
@@ -82,17 +87,20 @@ def enqueue_deliveries(ids, *, delay=None):
 
 
 @db_task()
-def deliver(notification_id):
-    """The delivery job: its argument is the row's id, never an address or a message."""
-    try:
-        return deliver_now(notification_id)
-    except DatabaseError as error:
-        if not outages.is_database_down(error):
-            raise
-        # PostgreSQL went away: the row stays pending (an email whose "sent" mark could
-        # not be saved may go twice) and the sweep queues it again; logged once.
-        outages.database.failed(error)
-        return "skipped"
+def deliver(notification_ids):
+    """The delivery job: its arguments are rows' ids, never an address or a message."""
+    outcomes = []
+    for notification_id in notification_ids:
+        try:
+            outcomes.append(deliver_now(notification_id))
+        except DatabaseError as error:
+            if not outages.is_database_down(error):
+                raise
+            # PostgreSQL went away: the rows stay pending (an email whose "sent" mark
+            # could not be saved may go twice) and the sweep queues them again; logged once.
+            outages.database.failed(error)
+            return [*outcomes, "skipped"]
+    return outcomes
 
 
 def deliver_now(notification_id):

@@ -114,7 +114,8 @@ def test_a_job_running_elsewhere_is_not_run_again_alongside(other_worker_running
     caplog.set_level(logging.INFO, logger="clinic.jobs")
 
     skipped = sweep_outbox.call_local()
-    other_worker_running_the_sweep.close()  # that run ends (or its worker dies)
+    with other_worker_running_the_sweep.cursor() as cursor:  # that run ends
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_CLASS, lock_key("outbox-sweep")])
     ran = sweep_outbox.call_local()
 
     assert skipped is None

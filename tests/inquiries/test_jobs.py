@@ -42,10 +42,10 @@ def pending(inquiry, kind=Notification.Kind.ACKNOWLEDGEMENT, **fields):
 def test_the_delivery_job_sends_the_email_and_records_it(db, mailoutbox):
     notification = pending(make_inquiry())
 
-    outcome = outbox.deliver.call_local(notification.pk)
+    outcome = outbox.deliver.call_local([notification.pk])
 
     notification.refresh_from_db()
-    assert outcome == "sent"
+    assert outcome == ["sent"]
     assert notification.state == Notification.State.SENT
     assert [message.to for message in mailoutbox] == [[notification.inquiry.email]]
     assert notification.inquiry.events.filter(kind=InquiryEvent.Kind.EMAIL_SENT).count() == 1
@@ -82,11 +82,11 @@ def test_the_sweep_finds_emails_whose_job_was_lost(
 
 def test_a_job_for_an_email_already_sent_sends_nothing(db, mailoutbox):
     notification = pending(make_inquiry())
-    outbox.deliver.call_local(notification.pk)
+    outbox.deliver.call_local([notification.pk])
 
-    again = outbox.deliver.call_local(notification.pk)  # the sweep's second job, say
+    again = outbox.deliver.call_local([notification.pk])  # the sweep's second job, say
 
-    assert again == "skipped"
+    assert again == ["skipped"]
     assert len(mailoutbox) == 1
 
 
@@ -101,7 +101,7 @@ def test_failures_back_off_exponentially_then_fail_visibly_on_the_timeline(
     for _ in range(Notification.MAX_ATTEMPTS):
         outages.email.reset()  # each try a minute or more after the last
         before = timezone.now()
-        assert outbox.deliver.call_local(reply.pk) == "failed"
+        assert outbox.deliver.call_local([reply.pk]) == ["failed"]
         reply.refresh_from_db()
         waits.append(round((reply.next_attempt_at - before).total_seconds() / 60))
         Notification.objects.filter(pk=reply.pk).update(next_attempt_at=before)
@@ -109,7 +109,7 @@ def test_failures_back_off_exponentially_then_fail_visibly_on_the_timeline(
     reply.refresh_from_db()
     assert waits[:-1] == [1, 2, 4, 8, 16, 32, 64]  # minutes; the last one gave up
     assert reply.state == Notification.State.FAILED
-    assert outbox.deliver.call_local(reply.pk) == "skipped"  # never tried again
+    assert outbox.deliver.call_local([reply.pk]) == ["skipped"]  # never tried again
     failures = list(inquiry.events.filter(kind=InquiryEvent.Kind.EMAIL_FAILED))
     assert len(failures) == Notification.MAX_ATTEMPTS
     assert "(attempt 1, will retry)" in failures[0].message
@@ -127,7 +127,7 @@ def test_a_failed_send_queues_its_retry_at_the_back_off(db, settings, monkeypatc
         outbox, "enqueue_deliveries", lambda ids, delay=None: scheduled.append((ids, delay))
     )
 
-    outbox.deliver.call_local(notification.pk)
+    outbox.deliver.call_local([notification.pk])
 
     [(ids, delay)] = scheduled
     assert ids == [notification.pk]
@@ -158,7 +158,7 @@ def test_two_workers_on_one_row_send_it_once(settings):
     def worker():
         try:
             start.wait(timeout=10)
-            outcomes.append(outbox.deliver.call_local(notification.pk))
+            outcomes.extend(outbox.deliver.call_local([notification.pk]))
         finally:
             connection.close()  # each thread has its own PostgreSQL connection
 
@@ -215,5 +215,5 @@ def test_the_manual_command_and_a_job_never_send_one_email_twice(db, mailoutbox)
     notification = pending(make_inquiry())
     call_command("send_pending_notifications")
 
-    assert outbox.deliver.call_local(notification.pk) == "skipped"
+    assert outbox.deliver.call_local([notification.pk]) == ["skipped"]
     assert len(mail.outbox) == 1
