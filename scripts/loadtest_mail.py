@@ -2,7 +2,8 @@
 to an SMTP sink that records every message:
 
 - smtp: the mail server unreachable, then reachable;
-- worker-restart: the worker killed in the middle of 500 submissions and started again.
+- worker-restart: the worker stopped in the middle of 500 submissions and started again;
+- worker-crash: the same with the worker killed (SIGKILL) instead.
 
 Each email is counted where it lands, at the sink: none lost, none sent twice.
 """
@@ -94,7 +95,7 @@ def wait_until_sent(run, prefix, expected, seconds):
         time.sleep(1)
 
 
-def check_at_the_sink(run, result, sink, prefix, count):
+def check_at_the_sink(run, result, sink, prefix, count, *, twice_allowed=False):
     """Exactly one intake email and one acknowledgement per inquiry reached the sink."""
     references = {
         f"INQ-{int(pk):06d}": address
@@ -121,7 +122,11 @@ def check_at_the_sink(run, result, sink, prefix, count):
         f"{elsewhere} others (earlier scenarios' leftovers)"
     )
     result.check(lost == 0, f"emails lost: {lost} (of {2 * count})")
-    result.check(twice == 0, f"emails sent twice: {twice}")
+    if twice_allowed:
+        # At most the jobs in the killed worker's hands (its 2 threads).
+        result.check(twice <= 2, f"emails sent twice: {twice} (at least once across a crash)")
+    else:
+        result.check(twice == 0, f"emails sent twice: {twice}")
     result.check(
         len(intake) == len(acknowledgements) == len(references) == count,
         f"one intake email and one acknowledgement for each of the {count} inquiries",
@@ -195,22 +200,36 @@ def scenario_smtp(run, result):
 
 
 def scenario_worker_restart(run, result):
-    """The worker killed in the middle of 500 submissions and started again."""
-    port, smtp_port = run.ports.server("worker-restart"), run.ports.smtp
+    """The worker stopped in the middle of 500 submissions and started again."""
+    worker_stopped_and_started(run, result, "worker-restart", "lt.s6.", abruptly=False)
+
+
+def scenario_worker_crash(run, result):
+    """The worker killed (SIGKILL) in the middle of 500 submissions and started again."""
+    worker_stopped_and_started(run, result, "worker-crash", "lt.s7.", abruptly=True)
+
+
+def worker_stopped_and_started(run, result, scenario, prefix, *, abruptly):
+    """Stopped as a process manager or Ctrl-C stops it (SIGINT: the jobs in hand are
+    finished first), no email may be lost or sent twice. Killed, the jobs in its hands
+    die with it: none may be lost, and an email the mail server took in the instant
+    before its "sent" mark was saved goes again (at least once): reported, not failed."""
+    port, smtp_port = run.ports.server(scenario), run.ports.smtp
     env = mail_env(run, port, smtp_port)
     sink = run.start_service(SmtpSink(smtp_port))
     server = run.start_server(port, env)
     worker = run.start_worker(env)
     form = PublicForm(port)
-    prefix, count, clients = "lt.s6.", 500, 10
+    count, clients = 500, 10
     progress, stop_at, start_at = [], 150, 350
     timeline = []
+    how = "killed (SIGKILL)" if abruptly else "stopped (SIGINT, as Ctrl-C or systemd)"
 
     def stop_and_start():
         while len(progress) < stop_at:
             time.sleep(0.01)
-        worker.stop(abruptly=True)  # SIGKILL: the jobs in its hands are lost with it
-        timeline.append(f"worker killed after {len(progress)} submissions")
+        worker.stop(abruptly=abruptly)
+        timeline.append(f"worker {how} after {len(progress)} submissions")
         while len(progress) < start_at:
             time.sleep(0.01)
         worker.start()
@@ -232,6 +251,6 @@ def scenario_worker_restart(run, result):
     states, waited = wait_until_sent(run, prefix, 2 * count, SWEEP_WAIT_SECONDS)
     say(f"  all emails sent {waited:.0f} s after the last submission: {states}")
     result.check(states == {"sent": 2 * count}, f"notification states now: {states}")
-    check_at_the_sink(run, result, sink, prefix, count)
+    check_at_the_sink(run, result, sink, prefix, count, twice_allowed=abruptly)
     result.check(worker.running, "the restarted worker is still running")
     result.check(server_errors_logged(server) == 0, "no 500 in gunicorn's log")
