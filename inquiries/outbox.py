@@ -46,6 +46,9 @@ QUEUE_DOWN = (redis.exceptions.RedisError, sqlite3.Error, OSError)
 # where a second job costs one skipped look at a row): the sweep queues it again.
 SWEEP_GRACE = timedelta(minutes=1)
 SWEEP_LIMIT = 5000
+# A job may find its email due a little in the future: the web server that stored it may
+# run a second or two ahead of the worker's machine. Within this, it is due.
+CLOCK_SLACK = timedelta(seconds=30)
 # Emails per delivery job: the sweep's catch-up goes in few jobs, each row still locked
 # and sent on its own.
 JOB_SIZE = 50
@@ -113,7 +116,7 @@ def deliver_now(notification_id):
             .filter(pk=notification_id, state=Notification.State.PENDING)
             .first()
         )
-        if notification is None or notification.next_attempt_at > timezone.now():
+        if notification is None or notification.next_attempt_at > timezone.now() + CLOCK_SLACK:
             return "skipped"  # sent, given up, held by another worker, or a retry not yet due
         if not outages.email.worth_trying():
             # The mail server is down: no timeout per email; the sweep comes back for it.

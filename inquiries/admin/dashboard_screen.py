@@ -14,20 +14,16 @@ from staff.models import AuditEntry
 def dashboard_view(request):
     require(request, "view")
     figures = dashboard_snapshot.latest_figures()
-    if figures is None:
-        # A fresh install or a worker not yet started: ask for the figures now. Should
-        # the queue be down, the page says so and the minute's job makes them later.
-        queued = _queue_snapshot()
-    else:
-        queued = None
+    # None yet (a fresh install, a worker not yet started): ask for them now. Should the
+    # queue be down, the page says so and the minute's job makes them later.
+    queued = _queue_snapshot() if figures is None else None
     mail = outbox.health()
+    oldest = mail["oldest_unsent_age"]
     context = {
         "figures": figures,
         "snapshot_queued": queued,
         "health": {
-            "oldest_unsent": waited_text(mail["oldest_unsent_age"])
-            if mail["oldest_unsent_age"] is not None
-            else None,
+            "oldest_unsent": waited_text(oldest) if oldest is not None else None,
             "failed_7_days": mail["failed_7_days"],
             "jobs": jobs.health(),
         },
