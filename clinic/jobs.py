@@ -16,9 +16,10 @@ from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
+from clinic import outages
 from clinic.models import JobRun
 
 logger = logging.getLogger("clinic.jobs")
@@ -79,36 +80,48 @@ def scheduled_job(name):
     def decorate(function):
         @wraps(function)
         def run(*args, **kwargs):
-            with advisory_lock(name) as got:
-                if not got:
-                    logger.info("Job %s is running elsewhere: this run skipped", name)
-                    return None
-                record, _ = JobRun.objects.get_or_create(name=name)
-                now = timezone.now()
-                if record.last_started_at and now - record.last_started_at < schedule.every / 2:
-                    logger.info(
-                        "Job %s ran %s ago: this run skipped", name, now - record.last_started_at
-                    )
-                    return None
-                record.last_started_at = now
-                record.save(update_fields=["last_started_at"])
-                started = time.monotonic()
-                try:
-                    result = function(*args, **kwargs)
-                except Exception as error:
-                    record.last_failure_at = timezone.now()
-                    record.last_error = f"{type(error).__name__}: {error}"[:500]
-                    record.save(update_fields=["last_failure_at", "last_error"])
-                    logger.exception("Job %s failed", name)
+            try:
+                return _run_guarded(schedule, function, args, kwargs)
+            except DatabaseError as error:
+                if not outages.is_database_down(error):
                     raise
-                record.last_success_at = timezone.now()
-                record.last_duration_ms = round((time.monotonic() - started) * 1000)
-                record.save(update_fields=["last_success_at", "last_duration_ms"])
-                return result
+                # Nowhere to record the run: the next one tries again. The outage is
+                # logged once, not with a traceback per job.
+                outages.database.failed(error)
+                return None
 
         return run
 
     return decorate
+
+
+def _run_guarded(schedule, function, args, kwargs):
+    name = schedule.name
+    with advisory_lock(name) as got:
+        if not got:
+            logger.info("Job %s is running elsewhere: this run skipped", name)
+            return None
+        record, _ = JobRun.objects.get_or_create(name=name)
+        now = timezone.now()
+        if record.last_started_at and now - record.last_started_at < schedule.every / 2:
+            logger.info("Job %s ran %s ago: this run skipped", name, now - record.last_started_at)
+            return None
+        record.last_started_at = now
+        record.save(update_fields=["last_started_at"])
+        started = time.monotonic()
+        try:
+            result = function(*args, **kwargs)
+        except Exception as error:
+            record.last_failure_at = timezone.now()
+            record.last_error = f"{type(error).__name__}: {error}"[:500]
+            record.save(update_fields=["last_failure_at", "last_error"])
+            logger.exception("Job %s failed", name)
+            raise
+        record.last_success_at = timezone.now()
+        record.last_duration_ms = round((time.monotonic() - started) * 1000)
+        record.save(update_fields=["last_success_at", "last_duration_ms"])
+        outages.database.answered()
+        return result
 
 
 def health(*, now=None):

@@ -174,3 +174,41 @@ def test_the_health_panel_warns_of_an_overdue_job_and_an_old_unsent_email(client
     # Not yet run daily and weekly jobs are no warning; retention is not scheduled.
     assert html.count("Not run yet") == 2
     assert SCHEDULES["retention-purge"].label not in html
+
+
+def test_a_worker_that_dies_mid_run_leaves_no_lock_behind(other_worker_running_the_sweep):
+    import time
+
+    other_worker_running_the_sweep.close()  # its worker died: PostgreSQL ends its session
+    with connection.cursor() as cursor:
+        for _ in range(50):
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s",
+                [lock_key("outbox-sweep")],
+            )
+            if cursor.fetchone()[0] == 0:
+                break
+            time.sleep(0.1)
+
+    assert sweep_outbox.call_local() == 0  # ran: unlike a lock key left in Redis
+
+
+def test_a_job_meeting_postgresql_down_logs_the_outage_once_without_a_traceback(
+    db, monkeypatch, caplog
+):
+    from django.db import OperationalError
+
+    def database_gone(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("clinic.jobs.JobRun.objects.get_or_create", database_gone)
+
+    first = sweep_outbox.call_local()
+    second = snapshot_dashboard.call_local()
+
+    assert first is second is None
+    warnings = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert [record.getMessage()[:34] for record in warnings] == [
+        "PostgreSQL unreachable (Operationa"
+    ]
+    assert not any(record.exc_info for record in caplog.records)
