@@ -19,13 +19,20 @@ def dashboard_view(request):
     queued = _queue_snapshot() if figures is None else None
     mail = outbox.health()
     oldest = mail["oldest_unsent_age"]
+    job_rows = jobs.health()
     context = {
         "figures": figures,
         "snapshot_queued": queued,
         "health": {
             "oldest_unsent": waited_text(oldest) if oldest is not None else None,
             "failed_7_days": mail["failed_7_days"],
-            "jobs": jobs.health(),
+            "jobs": job_rows,
+            # Said at the top too: the panel is at the foot of a long page.
+            "attention": mail["failed_7_days"] > 0
+            or any(
+                row["overdue"] or row["last_error"] or (row["never"] and row["every_minute"])
+                for row in job_rows
+            ),
         },
     }
     record_access(request, AuditEntry.Action.VIEW, object_type="inquiry dashboard")

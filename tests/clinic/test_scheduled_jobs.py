@@ -168,6 +168,7 @@ def test_the_health_panel_warns_of_an_overdue_job_and_an_old_unsent_email(client
 
     html = client.get(dashboard_url()).content.decode()
 
+    assert "The emails or the scheduled jobs need a look" in html
     assert "Oldest unsent email: waiting 30 min" in html
     assert "1 email given up in the last 7 days" in html
     assert "Overdue: last ran" in html
