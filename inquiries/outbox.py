@@ -62,8 +62,8 @@ NOTIFICATION_SENDERS = {Notification.Kind.REPLY: emails.send_reply}
 
 
 def queue_delivery(notifications):
-    """Queue a delivery job for each stored email once the transaction commits (the
-    job must find the row). Called inside the transaction that stores them."""
+    """Queue the stored emails' delivery once the transaction commits (the job must
+    find the rows). Called inside the transaction that stores them."""
     ids = [notification.pk for notification in notifications]
     if ids:
         transaction.on_commit(lambda: enqueue_deliveries(ids), robust=True)
