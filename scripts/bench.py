@@ -337,6 +337,10 @@ def main():
             for mine, theirs in zip(results[name], results["ceiling"], strict=True)
         )
 
+    def ratio_text(name):
+        value = ratio(name)
+        return "" if value != value else f"{value:.2f}"  # NaN: not compared with the ceiling
+
     def median(name, key):
         return statistics.median(result[key] for result in results[name])
 
@@ -356,12 +360,15 @@ def main():
             )
         print(
             f"{name:<{width}}{median(name, 'rps'):>9.0f}{median(name, 'p50_ms'):>9.1f}"
-            f"{median(name, 'p99_ms'):>9.1f}{ratio(name):>11.2f}  {floor}"
+            f"{median(name, 'p99_ms'):>9.1f}{ratio_text(name):>11}  {floor}"
         )
     if "post" in results:
         stored = sum(result["stored"] for result in results["post"])
         print(f"\ninquiry POSTs stored: {stored:,} (each answered 303 and stored exactly once)")
-        print(f"emails sent by the worker: {outbox[0]:,}; still pending: {outbox[1]:,}")
+        print(
+            f"the outbox after the worker: {outbox[0]:,} emails sent, {outbox[1]:,} pending "
+            "(all runs on this database)"
+        )
     print(f"site worker RSS after load: {site_rss:.1f} MB")
     summary = {
         "article": lambda: f"{ratio('article'):.2f}",
