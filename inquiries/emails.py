@@ -61,3 +61,17 @@ def send_reply(notification):
         reply_to=[settings.CLINIC_EMAIL],
     )
     message.send()
+
+
+def send_booking_confirmation(notification):
+    """A consultation's confirmation, built when it was booked (consultations/emails.py),
+    with its calendar invitation attached."""
+    message = EmailMessage(
+        subject=" ".join(notification.subject.split()),
+        body=notification.body,
+        to=[notification.inquiry.email],
+        reply_to=[settings.CLINIC_EMAIL],
+    )
+    if notification.calendar:
+        message.attach("consultation.ics", notification.calendar, "text/calendar; method=PUBLISH")
+    message.send()

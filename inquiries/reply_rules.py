@@ -164,8 +164,19 @@ def placeholder_values(inquiry, staff_user):
         "clinic_name": settings.CLINIC_NAME,
         "clinic_phone": settings.CLINIC_PHONE,
         "staff_first_name": staff_user.first_name or staff_user.get_username(),
-        "booking_link": settings.CLINIC_BOOKING_URL,
+        "booking_link": booking_link(inquiry),
     }
+
+
+def booking_link(inquiry):
+    """The patient's personal booking link once the clinic offers consultation times
+    online (consultations/links.py); until then, CLINIC_BOOKING_URL."""
+    from consultations.links import booking_url  # the consultations app builds on this one
+    from consultations.models import ConsultationOffer
+
+    if inquiry.pk is None or not ConsultationOffer.objects.filter(is_active=True).exists():
+        return settings.CLINIC_BOOKING_URL
+    return booking_url(inquiry)
 
 
 def fill_template(template, inquiry, staff_user):
