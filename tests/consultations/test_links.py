@@ -4,13 +4,11 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.core import signing
 
 from consultations.links import booking_url
 from consultations.models import Booking, BookingLink
-from inquiries.models import Inquiry
+from inquiries.models import Inquiry, ReplyTemplate
 from inquiries.reply_rules import fill_template
-from inquiries.models import ReplyTemplate
 from tests.consultations.conftest import free
 from tests.consultations.helpers import path_of, pick
 from tests.inquiries.crm_factories import make_inquiry

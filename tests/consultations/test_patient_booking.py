@@ -10,8 +10,8 @@ from consultations.models import Booking
 from inquiries.models import Inquiry, InquiryEvent, Notification
 from staff.models import AuditEntry
 from tests.consultations.conftest import free
-from tests.consultations.helpers import pick, post
 from tests.consultations.factories import make_booking
+from tests.consultations.helpers import pick, post
 from tests.inquiries.crm_factories import make_inquiry
 
 pytestmark = pytest.mark.django_db
