@@ -9,7 +9,6 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -47,7 +46,9 @@ class ConsultationOffer(models.Model):
     length_minutes = models.PositiveSmallIntegerField(
         "length (minutes)",
         default=20,
-        validators=[MinValueValidator(5, "A consultation lasts at least 5 minutes.")],
+        validators=[
+            MinValueValidator(5, "A consultation lasts at least 5 minutes (0 is not a length).")
+        ],
         help_text="How long one consultation lasts; times are offered back to back.",
     )
     min_notice_hours = models.PositiveSmallIntegerField(
@@ -79,10 +80,6 @@ class ConsultationOffer(models.Model):
     @property
     def length(self):
         return timedelta(minutes=self.length_minutes)
-
-    def clean(self):
-        if self.length_minutes == 0:
-            raise ValidationError({"length_minutes": "A consultation can't last 0 minutes."})
 
 
 class WeeklyHours(models.Model):
@@ -150,6 +147,7 @@ class Closure(models.Model):
 
     class Meta:
         ordering = ["starts_on"]
+        verbose_name = "closure"
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
@@ -163,10 +161,6 @@ class Closure(models.Model):
         if self.ends_on == self.starts_on:
             return f"{where} closed {self.starts_on:%b %-d, %Y}: {self.reason}"
         return f"{where} closed {self.starts_on:%b %-d}–{self.ends_on:%b %-d, %Y}: {self.reason}"
-
-    def clean(self):
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "A closure can't end before it starts."})
 
 
 class BookingLink(models.Model):
@@ -242,6 +236,8 @@ class Booking(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
+        verbose_name = "consultation"
+        verbose_name_plural = "consultations"
         indexes = [models.Index(fields=["starts_at", "status"], name="booking_day_idx")]
         constraints = [
             # One upcoming consultation per inquiry: a second is a move, not a new booking
