@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.urls import include, path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -197,8 +198,7 @@ def work_screen_panel(request, inquiry):
         "booking": latest,
         "when": booking_service.when_text(latest.starts_at) if latest else "",
         "can_book": request.user.has_perm(BOOK_PERMISSION),
-        "started": latest is not None and latest.starts_at <= booking_service.timezone.now(),
-        "offers_exist": bool(active_offers()),
+        "started": latest is not None and latest.starts_at <= timezone.now(),
     }
 
 
