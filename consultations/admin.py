@@ -164,6 +164,9 @@ class BookingAdmin(admin.ModelAdmin):
     ordering = ("starts_at",)
     list_per_page = 100
 
+    class Media:
+        css = {"all": ["admin_consultations/consultations.css"]}
+
     @admin.display(description="time", ordering="starts_at")
     def time(self, booking):
         return when_text(booking.starts_at)
