@@ -7,7 +7,7 @@ bookings of one time, whoever commits first has it; the other is told it was jus
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from consultations.emails import queue_confirmation
@@ -58,11 +58,21 @@ def _actor(user):
     return user if user is not None and user.is_authenticated else None
 
 
+# Two inserts of overlapping times at the same moment each wait for the other's row
+# while checking the exclusion constraint; PostgreSQL ends that by failing one of them
+# with a deadlock. For the one that failed, the time was taken all the same.
+CONCURRENT_CONFLICT_CODES = {"40P01", "40001"}  # deadlock_detected, serialization_failure
+
+
 def _insert(booking):
     try:
         with transaction.atomic():
             booking.save(force_insert=True)
     except IntegrityError as error:
+        raise _Conflict from error
+    except OperationalError as error:
+        if getattr(error.__cause__, "pgcode", None) not in CONCURRENT_CONFLICT_CODES:
+            raise
         raise _Conflict from error
 
 

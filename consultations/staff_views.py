@@ -18,7 +18,10 @@ from consultations import booking as booking_service
 from consultations.models import Booking
 from consultations.picker import active_offers, chosen_slot, picker_context
 from consultations.slots import Slot
-from inquiries.models import Inquiry
+from inquiries.models import Inquiry, ReplyTemplate
+
+# The reply a missed consultation offers (seeded by inquiries' migration 0010).
+NO_RESPONSE_TEMPLATE = "Could not reach you"
 
 BOOK_PERMISSION = "consultations.change_booking"
 TAKEN = "That time was just taken. These times are still free:"
@@ -194,12 +197,19 @@ def work_screen_panel(request, inquiry):
     bookings = list(inquiry.bookings.select_related("offer__location").order_by("-starts_at")[:5])
     upcoming = next((b for b in bookings if b.status == Booking.Status.BOOKED), None)
     latest = upcoming or (bookings[0] if bookings else None)
-    return {
+    panel = {
         "booking": latest,
         "when": booking_service.when_text(latest.starts_at) if latest else "",
         "can_book": request.user.has_perm(BOOK_PERMISSION),
         "started": latest is not None and latest.starts_at <= timezone.now(),
     }
+    if latest is not None and latest.status == Booking.Status.NO_SHOW and not inquiry.reply_refusal:
+        # A missed consultation: offer the reply that asks the patient to get in touch.
+        template = ReplyTemplate.objects.filter(name=NO_RESPONSE_TEMPLATE, is_active=True).first()
+        if template is not None and request.user.has_perm("inquiries.change_inquiry"):
+            reply = reverse("admin:inquiries_inquiry_reply", args=[inquiry.pk])
+            panel["no_show_reply_url"] = f"{reply}?template={template.pk}"
+    return panel
 
 
 def screen_urls(site):

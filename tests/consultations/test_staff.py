@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import Booking, Closure, ConsultationOffer
-from inquiries.models import Inquiry
+from inquiries.models import Inquiry, ReplyTemplate
 from staff.models import AuditEntry
 from tests.consultations.conftest import free
 from tests.consultations.factories import make_booking
@@ -122,7 +122,12 @@ def test_attended_and_no_show_only_once_the_time_has_come(intake_client, inquiry
     assert (upcoming.status, past.status) == ("booked", "no_show")
     assert past.inquiry.events.filter(message__contains="did not attend").exists()
     screen = intake_client.get(work_url(past.inquiry)).content.decode()
-    assert "Did not attend" in screen and "Could not reach you" in screen
+    assert "Did not attend" in screen
+    template = ReplyTemplate.objects.get(name="Could not reach you")
+    offer_url = reverse("admin:inquiries_inquiry_reply", args=[past.inquiry.pk])
+    assert f"{offer_url}?template={template.pk}" in screen
+    reply = intake_client.get(f"{offer_url}?template={template.pk}").content.decode()
+    assert "We have tried to reach you" in reply
 
 
 def test_the_consultations_list_shows_today_by_default(intake_client, offer):
