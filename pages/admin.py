@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 
 from pages import admin_review, crisis_lines, services
@@ -74,14 +74,19 @@ class PageAdmin(PageRevisionsMixin, admin.ModelAdmin):
     ]
 
     @admin.display(description="status", ordering="status")
+    def changelist_view(self, request, extra_context=None):
+        # The admin's stock "Select page to change" says nothing an editor needs.
+        return super().changelist_view(request, {"title": "Pages", **(extra_context or {})})
+
     def status_label(self, page):
         if page.is_scheduled:
-            return f"Scheduled for {timezone.localtime(page.publish_at):%b %d, %Y %H:%M}"
+            when = timezone.localtime(page.publish_at)
+            return f"Scheduled for {formats.date_format(when, 'DATETIME_FORMAT')}"
         return page.get_status_display()
 
     @admin.display(description="updated", ordering="updated_at")
     def updated_label(self, page):
-        return f"{timezone.localtime(page.updated_at):%b %d, %Y}"
+        return formats.date_format(timezone.localtime(page.updated_at), "DATE_FORMAT")
 
     @admin.display(description="address", ordering="path")
     def address(self, page):

@@ -1,6 +1,7 @@
 """The page admin's medical-review and reading-level columns and filters."""
 
 from django.contrib import admin
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -58,7 +59,7 @@ class ReadingLevelFilter(admin.SimpleListFilter):
 def next_review_label(page):
     if page.last_reviewed is None:
         return mark_safe("<strong>⚠ never reviewed</strong>")  # noqa: S308 (a literal)
-    due = f"{page.review_due:%b %d, %Y}"
+    due = formats.date_format(page.review_due, "DATE_FORMAT")
     if page.review_overdue:
         return format_html("{} <strong>⚠ review overdue</strong>", due)
     if page.review_due_soon:

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from pages import services
 from pages.forms import MarkReviewedForm
@@ -32,8 +32,8 @@ def mark_reviewed(request, page_id):
         )
         messages.success(
             request,
-            f"Marked as reviewed by {page.reviewer} on {page.last_reviewed:%b %d, %Y}. "
-            f"Next review due {page.next_review:%b %d, %Y}.",
+            f"Marked as reviewed by {page.reviewer} on {_day(page.last_reviewed)}. "
+            f"Next review due {_day(page.next_review)}.",
         )
         return redirect("admin:pages_page_change", page.pk)
     context = {
@@ -47,3 +47,7 @@ def mark_reviewed(request, page_id):
         "interval_days": REVIEW_INTERVAL.days,
     }
     return TemplateResponse(request, "admin/pages/page/mark_reviewed.html", context)
+
+
+def _day(value):
+    return formats.date_format(value, "DATE_FORMAT")

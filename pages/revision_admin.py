@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers
 
 from pages import revisions, services
@@ -37,7 +37,7 @@ NO_USER = "no user recorded"
 
 
 def _when(revision):
-    return f"{timezone.localtime(revision.created_at):%b %d, %Y %H:%M}"
+    return formats.date_format(timezone.localtime(revision.created_at), "DATETIME_FORMAT")
 
 
 def _who(revision):

@@ -8,6 +8,7 @@ foreign keys as ids, dates as ISO strings) plus "faqs" and "references" as lists
 from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
 
 from pages.models import FAQ, Page, PageRevision, Reference
 from pages.revision_diff import paragraph_diff
@@ -191,7 +192,8 @@ def display_value(name, value):
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if name == "publish_at":
-        return datetime.fromisoformat(value).strftime("%b %d, %Y %H:%M %Z").strip()
+        when = timezone.localtime(datetime.fromisoformat(value))
+        return formats.date_format(when, "DATETIME_FORMAT")
     return str(value)
 
 

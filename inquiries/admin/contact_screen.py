@@ -5,14 +5,11 @@ from inquiries.admin.forms import InquiryDetailsForm
 from inquiries.admin.screens import (
     back_to_work_screen,
     changes_inquiry,
+    inquiry_form_screen,
     inquiry_or_404,
-    render_screen,
     require,
-    url,
 )
 from inquiries.changes import change_inquiry
-from staff.audit import record_access
-from staff.models import AuditEntry
 
 
 @changes_inquiry
@@ -24,16 +21,10 @@ def contact_details_view(request, pk):
         verb, args, kwargs = form.change()
         result = change_inquiry(request, inquiry, verb, *args, detail=_changed(form), **kwargs)
         return back_to_work_screen(request, inquiry, done=form.done(result))
-    record_access(
-        request,
-        AuditEntry.Action.VIEW,
-        object_type="inquiry",
-        object_id=inquiry.pk,
-        detail="contact details form",
-    )
-    context = {"inquiry": inquiry, "form": form, "work_url": url("work", inquiry)}
     title = f"Contact details of {inquiry.full_name} ({inquiry.reference})"
-    return render_screen(request, "admin/inquiries/inquiry/contact_details.html", title, context)
+    template = "admin/inquiries/inquiry/contact_details.html"
+    shown = "contact details form"
+    return inquiry_form_screen(request, inquiry, form, template, title, shown=shown)
 
 
 def _changed(form):

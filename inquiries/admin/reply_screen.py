@@ -8,18 +8,15 @@ from inquiries.admin import forms as crm_forms
 from inquiries.admin.screens import (
     back_to_work_screen,
     changes_inquiry,
+    inquiry_form_screen,
     inquiry_or_404,
-    render_screen,
     require,
-    url,
 )
 from inquiries.changes import change_inquiry
 from inquiries.models import Notification
 from inquiries.models.inquiry import staff_name
 from inquiries.replies import ReplyRefused, queue_reply, reply_token
 from inquiries.reply_rules import fill_template
-from staff.audit import record_access
-from staff.models import AuditEntry
 
 
 def _queue(inquiry, data, *, actor):
@@ -73,17 +70,9 @@ def reply_view(request, pk):
 
 
 def _composer(request, inquiry, form):
-    # The page shows the patient's message and address: an access like any other.
-    record_access(
-        request,
-        AuditEntry.Action.VIEW,
-        object_type="inquiry",
-        object_id=inquiry.pk,
-        detail="reply form",
-    )
-    context = {"inquiry": inquiry, "form": form, "work_url": url("work", inquiry)}
     title = f"Email {inquiry.first_name} ({inquiry.reference})"
-    return render_screen(request, "admin/inquiries/inquiry/reply.html", title, context)
+    template = "admin/inquiries/inquiry/reply.html"
+    return inquiry_form_screen(request, inquiry, form, template, title, shown="reply form")
 
 
 def _send(request, inquiry, form):

@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from inquiries.models import Inquiry
 from inquiries.roles import EXPORT_PERMISSION
+from staff.audit import record_access
+from staff.models import AuditEntry
 
 PERMISSIONS = {
     "view": "inquiries.view_inquiry",
@@ -57,6 +59,16 @@ def render_screen(request, template, title, context):
     }
     request.current_app = admin.site.name
     return TemplateResponse(request, template, context)
+
+
+def inquiry_form_screen(request, inquiry, form, template, title, *, shown):
+    """A form about one inquiry, beside the patient's details: showing it is an access
+    like any other, so it is recorded (shown: which form, for the audit trail)."""
+    record_access(
+        request, AuditEntry.Action.VIEW, object_type="inquiry", object_id=inquiry.pk, detail=shown
+    )
+    context = {"inquiry": inquiry, "form": form, "work_url": url("work", inquiry)}
+    return render_screen(request, template, title, context)
 
 
 def back_to_work_screen(request, inquiry, *, done=None, refused=None):
