@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from consultations.emails import queue_confirmation
 from consultations.models import Booking
+from consultations.reminders import withdraw_reminder
 from consultations.slots import is_offered
 from inquiries.changes import change_inquiry
 from inquiries.models import Inquiry, InquiryEvent
@@ -109,6 +110,7 @@ def _book_verb(inquiry, *, offer, starts_at, actor, request_token, link, replace
             raise BookingRefused("This consultation was cancelled or moved meanwhile.")
         replaces.status, replaces.changed_at = Booking.Status.MOVED, now
         replaces.save(update_fields=["status", "changed_at"])
+        withdraw_reminder(current)
     booking = Booking(
         offer=offer,
         inquiry=inquiry,
@@ -213,6 +215,7 @@ def _cancel_verb(inquiry, booking, *, actor):
         return False  # cancelled or moved already (a double tap): nothing to do
     booking.status, booking.changed_at = Booking.Status.CANCELLED, timezone.now()
     booking.save(update_fields=["status", "changed_at"])
+    withdraw_reminder(locked)
     inquiry.refresh_from_db()
     if inquiry.status == Inquiry.Status.CONSULTATION_SCHEDULED:
         inquiry.transition_to(Inquiry.Status.CONTACTED, actor=actor)

@@ -225,6 +225,16 @@ class Booking(models.Model):
         related_name="replaced_by",
         help_text="The booking this one moved.",
     )
+    # The reminder email 24 hours before, once queued (consultations/reminders.py): set in
+    # the transaction that queues it, so two workers never both remind.
+    reminder = models.OneToOneField(
+        "inquiries.Notification",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="reminded_booking",
+    )
     # One calendar event in the patient's calendar across moves: the .ics of a moved
     # booking keeps its UID with a higher SEQUENCE, so the calendar updates the event.
     calendar_uid = models.CharField(max_length=32, default=new_reference, editable=False)

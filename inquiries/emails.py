@@ -64,8 +64,8 @@ def send_reply(notification):
 
 
 def send_booking_confirmation(notification):
-    """A consultation's confirmation, built when it was booked (consultations/emails.py),
-    with its calendar invitation attached."""
+    """A consultation's confirmation or reminder, built when it was queued
+    (consultations/emails.py), with the calendar invitation if it has one."""
     message = EmailMessage(
         subject=" ".join(notification.subject.split()),
         body=notification.body,

@@ -47,6 +47,7 @@ SENDERS = {
 NOTIFICATION_SENDERS = {
     Notification.Kind.REPLY: emails.send_reply,
     Notification.Kind.BOOKING: emails.send_booking_confirmation,
+    Notification.Kind.REMINDER: emails.send_booking_confirmation,
 }
 
 

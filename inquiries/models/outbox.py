@@ -30,6 +30,7 @@ class Notification(models.Model):
         ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement to the patient"
         REPLY = "reply", "Reply to the patient"
         BOOKING = "booking", "Consultation confirmation to the patient"
+        REMINDER = "reminder", "Consultation reminder to the patient"
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -65,8 +66,8 @@ class Notification(models.Model):
         related_name="sent_replies",
     )
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    # Consultation confirmations only: the calendar invitation (.ics) sent with the text,
-    # stored as sent so a retry sends the same thing (consultations/emails.py builds it).
+    # Consultation confirmations: the calendar invitation (.ics) sent with the text, stored
+    # as sent so a retry sends the same thing (consultations/emails.py builds it).
     calendar = models.TextField(blank=True)
 
     objects = NotificationQuerySet.as_manager()
@@ -74,11 +75,11 @@ class Notification(models.Model):
     class Meta:
         constraints = [
             # One intake email and one acknowledgement per inquiry; replies and
-            # consultation confirmations, as many as sent.
+            # consultation confirmations and reminders, as many as sent.
             models.UniqueConstraint(
                 fields=["inquiry", "kind"],
                 name="one_notification_per_kind",
-                condition=~models.Q(kind__in=["reply", "booking"]),
+                condition=~models.Q(kind__in=["reply", "booking", "reminder"]),
             )
         ]
         indexes = [
