@@ -75,10 +75,17 @@ def _pick(request, *, inquiry, heading, book, moving=None):
             request, heading=heading, offers=offers, message=problem, status=400, moving=moving
         )
     if request.method == "POST":
-        try:
-            token = uuid.UUID(request.POST.get("request_token", ""))
-        except ValueError:
-            token = None
+        token = _uuid(request)
+        if token is None:
+            # Not our form (it always carries one): show the times again, book nothing.
+            return _times_page(
+                request,
+                heading=heading,
+                offers=offers,
+                message=NOT_OFFERED,
+                status=400,
+                moving=moving,
+            )
         try:
             return book(offer, starts_at, token)
         except booking_service.TimeTaken:
@@ -107,7 +114,7 @@ def _pick(request, *, inquiry, heading, book, moving=None):
 def book_view(request, token):
     if request.method == "POST":
         # A double tap: the first tap booked; the second is shown the same booking.
-        with_token = Booking.objects.filter(request_token=_uuid(request)).first()
+        with_token = _booked_with_this_form(request)
         if with_token is not None:
             return _manage_redirect(with_token, "booked")
     try:
@@ -139,6 +146,15 @@ def _uuid(request):
         return uuid.UUID(request.POST.get("request_token", ""))
     except ValueError:
         return None
+
+
+def _booked_with_this_form(request):
+    """The booking this very form made (a double tap), or None. Never a booking without
+    a token (staff's): a form with none must not lead to someone else's booking."""
+    token = _uuid(request)
+    if token is None:
+        return None
+    return Booking.objects.filter(request_token=token).first()
 
 
 def _booking_or_problem(request, token):
@@ -181,7 +197,7 @@ def move_view(request, token):
     if problem:
         return problem
     if request.method == "POST":
-        with_token = Booking.objects.filter(request_token=_uuid(request)).first()
+        with_token = _booked_with_this_form(request)
         if with_token is not None:
             return _manage_redirect(with_token, "moved")
     if not booking.is_upcoming:

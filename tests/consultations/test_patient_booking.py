@@ -168,3 +168,17 @@ def test_the_confirmation_page_shows_where(client, link, offer, inquiry):
 
     assert "We will call you on +15555550123." in text
     assert re.search(r"Phone call", text)
+
+
+@pytest.mark.parametrize("token", ["", "not-a-uuid"])
+def test_a_form_without_its_token_books_nothing_and_shows_no_other_booking(
+    client, link, offer, token
+):
+    other = make_booking(offer, make_inquiry(first_name="Other"), free(offer)[3].starts_at)
+
+    response = post(client, link, {"time": free(offer)[0].key, "request_token": token})
+
+    assert response.status_code == 400
+    assert Booking.objects.count() == 1
+    assert "Location" not in response
+    assert other.inquiry.phone not in response.content.decode() or not other.inquiry.phone
