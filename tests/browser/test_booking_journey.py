@@ -90,3 +90,50 @@ def test_a_patient_books_from_the_reply_on_a_phone(
     expect(page.locator(".crm-timeline")).to_contain_text("Consultation booked")
     assert_no_violations(page)
     shoot(page, "work-screen")
+
+    # The staffer moves it during a call: the same week of times, then confirm.
+    box.get_by_role("link", name="Move").click()
+    expect(page.get_by_text("Now booked:")).to_be_visible()
+    assert_no_violations(page)
+    shoot(page, "staff-pick")
+    page.locator(".crm-times a").nth(3).click()
+    expect(page.get_by_role("button", name="Move to this time")).to_be_visible()
+    assert_no_violations(page)
+    page.get_by_role("button", name="Move to this time").click()
+    expect(page.locator(".messagelist")).to_contain_text("Consultation moved to")
+    assert Booking.objects.get(inquiry=grace, status="booked").pk != booking.pk
+
+
+def test_booking_by_keyboard_alone_without_javascript(browser, browser_context_args, shoot):
+    """A patient on a keyboard, with JavaScript off: Tab to a time, Enter, Tab to the
+    button, Enter."""
+    from consultations.links import booking_url
+
+    grant_booking_to_intake_staff()
+    make_offer(hours=((8, 0, 20, 0),), weekdays=range(7), min_notice_hours=0)
+    ada = make_inquiry("Ada", "Lovelace", status=Inquiry.Status.CONTACTED)
+    link = "/" + booking_url(ada).split("/", 3)[3]
+    context = browser.new_context(**browser_context_args, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(link)
+        first_time = page.locator(".booking-time").first
+        for _ in range(40):  # Tab until the first time has the focus
+            page.keyboard.press("Tab")
+            if first_time.evaluate("element => element === document.activeElement"):
+                break
+        else:
+            raise AssertionError("Tab never reached the first time")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your consultation")
+        button = page.get_by_role("button", name="Book this time")
+        for _ in range(20):
+            page.keyboard.press("Tab")
+            if button.evaluate("element => element === document.activeElement"):
+                break
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Your consultation is booked")
+        shoot(page, "keyboard-booked")
+    finally:
+        context.close()
+    assert Booking.objects.filter(inquiry=ada, status="booked").exists()
