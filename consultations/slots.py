@@ -11,6 +11,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from consultations.models import Booking, Closure
@@ -58,14 +59,25 @@ def bookable_window(offer, now):
     return now + timedelta(hours=offer.min_notice_hours), today + timedelta(weeks=offer.weeks_ahead)
 
 
-def closed_days(location_id, first_day, last_day):
-    days = set()
-    for closure in Closure.objects.for_location(location_id).overlapping(first_day, last_day):
+def closed_days_by_location(location_ids, first_day, last_day):
+    """{location id: set of closed dates} for these locations, in one query (a
+    whole-clinic closure closes every one of them)."""
+    closed = {location_id: set() for location_id in location_ids}
+    closures = Closure.objects.filter(
+        Q(location__isnull=True) | Q(location_id__in=list(location_ids))
+    ).overlapping(first_day, last_day)
+    for closure in closures:
         day = max(closure.starts_on, first_day)
         while day <= min(closure.ends_on, last_day):
-            days.add(day)
+            for location_id, days in closed.items():
+                if closure.location_id in (None, location_id):
+                    days.add(day)
             day += timedelta(days=1)
-    return days
+    return closed
+
+
+def closed_days(location_id, first_day, last_day):
+    return closed_days_by_location([location_id], first_day, last_day)[location_id]
 
 
 def offered_times(offer, first_day, last_day, *, now=None, closed=None):
@@ -97,17 +109,10 @@ def offered_times(offer, first_day, last_day, *, now=None, closed=None):
     return sorted(set(times))
 
 
-def _taken(offer, times):
-    """The times that overlap a booking holding its time (one query, then a sweep)."""
+def _taken(offer, times, booked):
+    """The times that overlap one of the offer's bookings, given as sorted (start, end)."""
     if not times:
         return set()
-    booked = list(
-        Booking.objects.live()
-        .filter(offer=offer)
-        .between(times[0], times[-1] + offer.length)
-        .order_by("starts_at")
-        .values_list("starts_at", "ends_at")
-    )
     starts = [start for start, _ in booked]
     taken = set()
     for moment in times:
@@ -120,13 +125,36 @@ def _taken(offer, times):
 
 
 def free_slots(offers, first_day, last_day, *, now=None):
-    """The free times of these offers on these local days, earliest first."""
+    """The free times of these offers on these local days, earliest first (two queries
+    whatever the number of offers: closures, then bookings)."""
     now = now or timezone.now()
+    offers = list(offers)
+    if not offers:
+        return []
+    closed = closed_days_by_location({o.location_id for o in offers}, first_day, last_day)
+    times = {
+        offer.pk: offered_times(
+            offer, first_day, last_day, now=now, closed=closed[offer.location_id]
+        )
+        for offer in offers
+    }
+    every = [moment for moments in times.values() for moment in moments]
+    booked = {offer.pk: [] for offer in offers}
+    if every:
+        longest = max(offer.length for offer in offers)
+        rows = (
+            Booking.objects.live()
+            .filter(offer__in=offers)
+            .between(min(every), max(every) + longest)
+            .order_by("starts_at")
+            .values_list("offer_id", "starts_at", "ends_at")
+        )
+        for offer_id, start, end in rows:
+            booked[offer_id].append((start, end))
     slots = []
     for offer in offers:
-        times = offered_times(offer, first_day, last_day, now=now)
-        taken = _taken(offer, times)
-        slots += [Slot(offer, moment) for moment in times if moment not in taken]
+        taken = _taken(offer, times[offer.pk], booked[offer.pk])
+        slots += [Slot(offer, moment) for moment in times[offer.pk] if moment not in taken]
     return sorted(slots, key=lambda slot: (slot.starts_at, slot.offer.pk))
 
 

@@ -182,3 +182,23 @@ def test_a_form_without_its_token_books_nothing_and_shows_no_other_booking(
     assert Booking.objects.count() == 1
     assert "Location" not in response
     assert other.inquiry.phone not in response.content.decode() or not other.inquiry.phone
+
+
+@pytest.mark.parametrize("offers", [1, 3])
+def test_the_times_page_query_count_does_not_grow_with_offers(
+    client, inquiry, offers, django_assert_num_queries
+):
+    from consultations.links import booking_url
+    from tests.consultations.factories import make_offer
+    from tests.consultations.helpers import path_of
+
+    for _ in range(offers):
+        make_offer(hours=((8, 0, 20, 0),), weekdays=range(7), min_notice_hours=0)
+    link = path_of(booking_url(inquiry))
+
+    # The link with its inquiry, the offers, their hours, closures, bookings; and the
+    # site's own three (content version, navigation, the footer's location).
+    with django_assert_num_queries(8):
+        response = client.get(link)
+
+    assert response.status_code == 200
