@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from consultations import booking as booking_service
+from consultations.emails import where_text
 from consultations.links import (
     LinkProblem,
     booking_from_token,
@@ -174,7 +175,7 @@ def manage_view(request, token):
         "booking": booking,
         "when": booking_service.when_text(booking.starts_at),
         "done": request.GET.get("done", ""),
-        "where": _where(booking),
+        "where": where_text(booking),
         "token": token,
     }
     if booking.status == Booking.Status.MOVED and hasattr(booking, "replaced_by"):
@@ -182,12 +183,6 @@ def manage_view(request, token):
             "consultations:manage", args=[manage_token(booking.replaced_by)]
         )
     return render(request, "consultations/manage.html", context)
-
-
-def _where(booking):
-    from consultations.emails import where_text
-
-    return where_text(booking)
 
 
 @never_cache

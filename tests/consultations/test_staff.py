@@ -105,6 +105,12 @@ def test_staff_move_and_cancel_free_the_time(intake_client, inquiry, offer):
     assert {first.starts_at, second.starts_at} <= {slot.starts_at for slot in free(offer)}
     inquiry.refresh_from_db()
     assert inquiry.status == Inquiry.Status.CONTACTED
+    details = list(
+        AuditEntry.objects.filter(object_id=str(inquiry.pk)).values_list("detail", flat=True)
+    )
+    assert any("consultation booked" in detail for detail in details)
+    assert any("consultation moved" in detail for detail in details)
+    assert any("cancelled" in detail for detail in details)
 
 
 def test_attended_and_no_show_only_once_the_time_has_come(intake_client, inquiry, offer):
