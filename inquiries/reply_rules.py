@@ -158,13 +158,14 @@ def reply_problems(inquiry, subject, body):
     return problems + _rule_problems(f"{subject}\n{body}")
 
 
-def placeholder_values(inquiry, staff_user):
+def placeholder_values(inquiry, staff_user, *, with_booking_link=True):
     return {
         "first_name": inquiry.first_name,
         "clinic_name": settings.CLINIC_NAME,
         "clinic_phone": settings.CLINIC_PHONE,
         "staff_first_name": staff_user.first_name or staff_user.get_username(),
-        "booking_link": booking_link(inquiry),
+        # A personal link is a stored reference: made only for a text that shows it.
+        "booking_link": booking_link(inquiry) if with_booking_link else "",
     }
 
 
@@ -181,5 +182,6 @@ def booking_link(inquiry):
 
 def fill_template(template, inquiry, staff_user):
     """The template's subject and body with the placeholders filled in."""
-    values = placeholder_values(inquiry, staff_user)
+    shows_link = "{booking_link}" in f"{template.subject}{template.body}"
+    values = placeholder_values(inquiry, staff_user, with_booking_link=shows_link)
     return template.subject.format(**values), template.body.format(**values)
