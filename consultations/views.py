@@ -10,6 +10,7 @@ import uuid
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -127,6 +128,13 @@ def book_view(request, token):
         return render(request, "consultations/urgent.html")
     if not (inquiry.is_open or inquiry.status == inquiry.Status.NO_RESPONSE):
         return _problem(request, "closed")
+    upcoming = inquiry.bookings.filter(
+        status=Booking.Status.BOOKED, starts_at__gt=timezone.now()
+    ).first()
+    if upcoming is not None:
+        # Booked already (by staff during a call, say): the link shows that booking,
+        # where it can be moved or cancelled, rather than offering a second one.
+        return HttpResponseRedirect(reverse("consultations:manage", args=[manage_token(upcoming)]))
 
     def book(offer, starts_at, request_token):
         booking, _created = booking_service.book(

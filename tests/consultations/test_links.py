@@ -145,3 +145,20 @@ def test_the_link_expires_after_fourteen_days_exactly():
     from consultations.links import BOOKING_LINK_MAX_AGE
 
     assert timedelta(days=14) == BOOKING_LINK_MAX_AGE
+
+
+def test_a_link_to_an_inquiry_already_booked_shows_that_booking(client, offer, inquiry, settings):
+    from tests.consultations.factories import make_booking
+
+    booking = make_booking(offer, inquiry, free(offer)[2].starts_at)
+    template = ReplyTemplate.objects.get(name="Consultation booked")
+    user = __import__("tests.inquiries.crm_factories", fromlist=["x"]).make_intake_user()
+    _subject, body = fill_template(template, inquiry, user)
+    (url,) = [word for word in body.split() if "/book/" in word]
+
+    response = client.get(path_of(url), follow=True)
+
+    text = response.content.decode()
+    assert "Your consultation" in text and "Choose another time" in text
+    assert response.redirect_chain[0][1] == 302
+    assert Booking.objects.get() == booking

@@ -196,9 +196,10 @@ def test_the_times_page_query_count_does_not_grow_with_offers(
         make_offer(hours=((8, 0, 20, 0),), weekdays=range(7), min_notice_hours=0)
     link = path_of(booking_url(inquiry))
 
-    # The link with its inquiry, the offers, their hours, closures, bookings; and the
-    # site's own three (content version, navigation, the footer's location).
-    with django_assert_num_queries(8):
+    # The link with its inquiry, whether it is booked already, the offers, their hours,
+    # closures, bookings; and the site's own three (content version, navigation, the
+    # footer's location).
+    with django_assert_num_queries(9):
         response = client.get(link)
 
     assert response.status_code == 200
