@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "clinicfacts",
     "pages",
     "inquiries",
+    "consultations",
 ]
 
 MIDDLEWARE = [

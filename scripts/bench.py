@@ -12,11 +12,12 @@ the home page (16 connections, compared with the ceiling), real inquiry POSTs (1
 connections; each a valid, unique submission that must be stored with its timeline event
 and queued emails, the rate limit counted but raised out of reach), and the admin queue,
 an exact-email search and the dashboard as one staff member (1 connection, so p50 is one
-request's latency). Prints requests/s, p50 and p99 per target, each floor and whether it
+request's latency), and a patient's booking page (8 weeks of hours, 1,000 booked; 1
+connection). Prints requests/s, p50 and p99 per target, each floor and whether it
 was met, and the site worker's RSS; the last line is machine-readable:
 
     article=<ratio> home=<ratio> post_p99_ms=<n> queue_p50_ms=<n> email_search_p50_ms=<n>
-    dashboard_p50_ms=<n> rss_mb=<n>
+    dashboard_p50_ms=<n> booking_p50_ms=<n> rss_mb=<n>
 """
 
 import argparse
@@ -33,6 +34,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_booking import booking_page_path  # noqa: E402
 from harness import (  # noqa: E402
     PROJECT_ROOT,
     Gunicorn,
@@ -187,6 +189,7 @@ FLOORS = {
     "queue": ("p50 ms", "max", 100),
     "email search": ("p50 ms", "max", 50),
     "dashboard": ("p50 ms", "max", 300),
+    "booking": ("p50 ms", "max", 100),
 }
 
 
@@ -202,6 +205,7 @@ def main():
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/clinic_bench")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3")
+    parser.add_argument("--port", type=int, default=8701, help="the ceiling's; the site's is +1")
     parser.add_argument(
         "--only",
         default="",
@@ -220,7 +224,7 @@ def main():
         INQUIRY_EMAILS_IN_REQUEST="false",
         INTAKE_NOTIFY_EMAILS="intake@clinic.test",
         DJANGO_CONN_MAX_AGE=600,
-        SITE_URL="http://127.0.0.1:8702",
+        SITE_URL=f"http://127.0.0.1:{args.port + 1}",
     )
     subprocess.run(
         ["createdb", "-h", "127.0.0.1", "-U", "postgres", args.database_url.rsplit("/", 1)[1]],
@@ -230,8 +234,11 @@ def main():
     session_key = staff_session(env, "bench-staff")
     email = shell(env, EMAIL_OF_SOME_INQUIRY)
 
-    ceiling = Gunicorn("bench_ceiling:application", 8701, env, chdir=PROJECT_ROOT / "scripts")
-    site = Gunicorn("clinic.wsgi", 8702, env)
+    offered, booked, booking_path = booking_page_path(env)
+    log(f"booking page: {offered:,} times offered over 8 weeks, {booked:,} booked")
+
+    ceiling = Gunicorn("bench_ceiling:application", args.port, env, chdir=PROJECT_ROOT / "scripts")
+    site = Gunicorn("clinic.wsgi", args.port + 1, env)
     try:
         ceiling.wait_until_up()
         site.wait_until_up("/healthz")
@@ -253,6 +260,8 @@ def main():
                 site.url + queue + "?" + urlencode({"q": email}), staff, staff_seconds
             ),
             "dashboard": staff_target(site.url + queue + "dashboard/", staff, staff_seconds),
+            # A patient opening their booking link: anonymous, one at a time.
+            "booking": staff_target(site.url + booking_path, [], staff_seconds),
         }
         if args.only:
             wanted = {"ceiling", *args.only.split(",")}
@@ -318,6 +327,7 @@ def main():
         "queue_p50_ms": lambda: f"{median('queue', 'p50_ms'):.1f}",
         "email_search_p50_ms": lambda: f"{median('email search', 'p50_ms'):.1f}",
         "dashboard_p50_ms": lambda: f"{median('dashboard', 'p50_ms'):.1f}",
+        "booking_p50_ms": lambda: f"{median('booking', 'p50_ms'):.1f}",
     }
     fields = [
         f"{name}={value()}"
