@@ -7,6 +7,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -20,6 +21,8 @@ from consultations.models import (
     WeeklyHours,
 )
 from consultations.staff_views import screen_urls
+from staff.audit import record_access
+from staff.models import AuditEntry
 
 admin.site.add_screens(screen_urls(admin.site))
 
@@ -144,6 +147,12 @@ class StatusFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [("any", "Any, with cancelled and moved"), *Booking.Status.choices]
 
+    def choices(self, changelist):
+        # The admin's "All" is not all here: moved and cancelled bookings are left out.
+        first, *rest = super().choices(changelist)
+        yield {**first, "display": "Holding a time"}
+        yield from rest
+
     def queryset(self, request, queryset):
         value = self.value()
         if value == "any":
@@ -197,18 +206,17 @@ class BookingAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def changelist_view(self, request, extra_context=None):
+        # Not the admin's stock "Select consultation to view".
+        return super().changelist_view(request, {"title": "Consultations", **(extra_context or {})})
+
     def get_changelist_instance(self, request):
         # The list names patients: looking at it is an access, as the inquiry queue's is.
-        from staff.audit import record_access
-        from staff.models import AuditEntry
-
         record_access(request, AuditEntry.Action.VIEW, object_type="consultations", detail="list")
         return super().get_changelist_instance(request)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # A booking's page is its inquiry's work screen.
-        from django.http import HttpResponseRedirect
-
         booking = self.get_object(request, object_id)
         if booking is None or not self.has_view_permission(request, booking):
             return super().change_view(request, object_id, form_url, extra_context)
