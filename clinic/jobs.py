@@ -41,7 +41,7 @@ class Schedule:
 
 
 # Every scheduled job, by the name its task passes to `scheduled_job`; when each runs is
-# its huey periodic_task's crontab (inquiries/tasks.py, pages/tasks.py).
+# its huey periodic_task's crontab (inquiries/, pages/ and consultations/tasks.py).
 SCHEDULES = {
     schedule.name: schedule
     for schedule in (
@@ -49,6 +49,7 @@ SCHEDULES = {
         Schedule("dashboard-snapshot", "Dashboard figures", timedelta(minutes=1)),
         Schedule("review-reminders", "Page review reminders", timedelta(days=1)),
         Schedule("link-check", "Link check", timedelta(weeks=1)),
+        Schedule("consultation-reminders", "Consultation reminders", timedelta(minutes=5)),
         Schedule("retention-purge", "Retention purge", timedelta(days=1)),
     )
 }

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "clinicfacts",
     "pages",
     "inquiries",
+    "consultations",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path(f"{settings.ADMIN_PATH}pages/", include("pages.admin_urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("inquiries.urls")),
+    path("", include("consultations.urls")),
     path("", include("clinicfacts.urls")),
     path("", include("pages.urls")),
 ]

@@ -1,7 +1,9 @@
-"""Business-day arithmetic for the queue's "waiting too long" flag.
+"""Business-day arithmetic for the queue's "waiting too long" flag and the promise of
+first contact within one business day.
 
-Only weekends are skipped (the clinic's holidays are not modelled). Times are taken in
-the site's local time zone, so "Friday afternoon" means the clinic's Friday afternoon.
+Weekends and the days the whole clinic is closed (consultations.Closure with no
+location: holidays, training days) are not business days. Times are taken in the site's
+local time zone, so "Friday afternoon" means the clinic's Friday afternoon.
 """
 
 from datetime import datetime, time, timedelta
@@ -9,24 +11,29 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 SATURDAY = 5
+DAY = timedelta(days=1)
+
+
+def whole_clinic_closed_days():
+    """The dates the whole clinic is closed, from the consultations app's closures (one
+    query). A closure of one location leaves the team answering inquiries."""
+    from consultations.models import Closure  # the consultations app builds on this one
+
+    days = set()
+    for first, last in Closure.objects.whole_clinic().values_list("starts_on", "ends_on"):
+        day = first
+        while day <= last:
+            days.add(day)
+            day += DAY
+    return frozenset(days)
 
 
 def _local(moment):
     return timezone.localtime(moment) if timezone.is_aware(moment) else moment
 
 
-def _is_weekend(moment):
-    return moment.weekday() >= SATURDAY
-
-
-def _start_of_next_monday(moment):
-    monday = moment.date() + timedelta(days=7 - moment.weekday())
-    return _at_midnight(monday, moment)
-
-
-def _start_of_saturday(moment):
-    saturday = moment.date() - timedelta(days=moment.weekday() - SATURDAY)
-    return _at_midnight(saturday, moment)
+def is_business_day(day, closed):
+    return day.weekday() < SATURDAY and day not in closed
 
 
 def _at_midnight(day, like):
@@ -36,31 +43,46 @@ def _at_midnight(day, like):
     return naive
 
 
-def add_business_days(moment, days=1):
-    """The moment `days` business days after `moment` (a weekend start counts from Monday)."""
+def next_business_day(day, closed):
+    """The first business day after `day`."""
+    day += DAY
+    while not is_business_day(day, closed):
+        day += DAY
+    return day
+
+
+def add_business_days(moment, days=1, *, closed=None):
+    """The moment `days` business days after `moment` (a moment on a weekend or a closed
+    day counts from the start of the next business day). `closed`: the closed dates, if
+    already read (else read here)."""
+    closed = whole_clinic_closed_days() if closed is None else closed
     moment = _local(moment)
-    if _is_weekend(moment):
-        moment = _start_of_next_monday(moment)
+    if not is_business_day(moment.date(), closed):
+        moment = _at_midnight(next_business_day(moment.date(), closed), moment)
     for _ in range(days):
-        moment += timedelta(days=1)
-        if _is_weekend(moment):
-            moment += timedelta(days=7 - moment.weekday())
+        moment += DAY
+        while not is_business_day(moment.date(), closed):
+            moment += DAY
     return moment
 
 
-def subtract_business_days(moment, days=1):
+def subtract_business_days(moment, days=1, *, closed=None):
     """The earliest moment from which `days` business days have passed by `moment`.
 
     Anything submitted before the result has waited longer than `days` business days.
     """
+    closed = whole_clinic_closed_days() if closed is None else closed
     moment = _local(moment)
-    if _is_weekend(moment):
-        # Weekend time doesn't count: the clock stopped at the end of Friday.
-        moment = _start_of_saturday(moment)
+    if not is_business_day(moment.date(), closed):
+        # Time off doesn't count: the clock stopped at the end of the last business day.
+        day = moment.date()
+        while not is_business_day(day - DAY, closed):
+            day -= DAY
+        moment = _at_midnight(day, moment)
     for _ in range(days):
-        moment -= timedelta(days=1)
-        if _is_weekend(moment):
-            moment -= timedelta(days=moment.weekday() - SATURDAY + 1)
+        moment -= DAY
+        while not is_business_day(moment.date(), closed):
+            moment -= DAY
     return moment
 
 

@@ -16,7 +16,7 @@ from django.db.models import Aggregate, Avg, Count, DurationField, F, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from inquiries.business_days import add_business_days
+from inquiries.business_days import add_business_days, whole_clinic_closed_days
 from inquiries.models import Inquiry, promise_kept_q
 
 Status = Inquiry.Status
@@ -226,6 +226,7 @@ def first_contact_by_week(base, now):
 
 
 def _first_contact_in_python(contacted):
+    closed = whole_clinic_closed_days()  # read once, not once per inquiry
     grouped = {}
     for created_at, contacted_at in contacted.values_list("created_at", "first_contacted_at"):
         week = _start_of_week(created_at).date()
@@ -236,7 +237,8 @@ def _first_contact_in_python(contacted):
         by_week[week] = {
             "contacted": len(pairs),
             "on_time": sum(
-                contacted_at <= add_business_days(created_at) for created_at, contacted_at in pairs
+                contacted_at <= add_business_days(created_at, closed=closed)
+                for created_at, contacted_at in pairs
             ),
             "median": _python_percentile(durations, 0.5),
             "p90": _python_percentile(durations, 0.9),

@@ -30,6 +30,7 @@ def take_snapshot(*, now=None):
     started = time.monotonic()
     now = now or timezone.now()
     figures = dashboard.figures(changelist_url=changelist_url(), now=now)
+    figures["funnel"] = consultation_funnel(changelist_url(), now)
     snapshot, _ = DashboardSnapshot.objects.update_or_create(
         pk=SNAPSHOT_ID,
         defaults={
@@ -39,6 +40,14 @@ def take_snapshot(*, now=None):
         },
     )
     return snapshot
+
+
+def consultation_funnel(changelist_url, now):
+    """Inquiries, consultations booked and attended: from the consultations app, which
+    builds on this one."""
+    from consultations.funnel import funnel
+
+    return funnel(changelist_url=changelist_url, now=now)
 
 
 def latest_figures():

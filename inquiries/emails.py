@@ -61,3 +61,17 @@ def send_reply(notification):
         reply_to=[settings.CLINIC_EMAIL],
     )
     message.send()
+
+
+def send_booking_confirmation(notification):
+    """A consultation's confirmation or reminder, built when it was queued
+    (consultations/emails.py), with the calendar invitation if it has one."""
+    message = EmailMessage(
+        subject=" ".join(notification.subject.split()),
+        body=notification.body,
+        to=[notification.inquiry.email],
+        reply_to=[settings.CLINIC_EMAIL],
+    )
+    if notification.calendar:
+        message.attach("consultation.ics", notification.calendar, "text/calendar; method=PUBLISH")
+    message.send()

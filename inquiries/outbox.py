@@ -57,8 +57,12 @@ SENDERS = {
     Notification.Kind.INTAKE: emails.send_intake_notification,
     Notification.Kind.ACKNOWLEDGEMENT: emails.send_acknowledgement,
 }
-# Replies carry their own text, so their sender takes the notification itself.
-NOTIFICATION_SENDERS = {Notification.Kind.REPLY: emails.send_reply}
+# Replies and confirmations carry their own text, so their sender takes the notification itself.
+NOTIFICATION_SENDERS = {
+    Notification.Kind.REPLY: emails.send_reply,
+    Notification.Kind.BOOKING: emails.send_booking_confirmation,
+    Notification.Kind.REMINDER: emails.send_booking_confirmation,
+}
 
 
 def queue_delivery(notifications):

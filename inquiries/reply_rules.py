@@ -158,17 +158,30 @@ def reply_problems(inquiry, subject, body):
     return problems + _rule_problems(f"{subject}\n{body}")
 
 
-def placeholder_values(inquiry, staff_user):
+def placeholder_values(inquiry, staff_user, *, with_booking_link=True):
     return {
         "first_name": inquiry.first_name,
         "clinic_name": settings.CLINIC_NAME,
         "clinic_phone": settings.CLINIC_PHONE,
         "staff_first_name": staff_user.first_name or staff_user.get_username(),
-        "booking_link": settings.CLINIC_BOOKING_URL,
+        # A personal link is a stored reference: made only for a text that shows it.
+        "booking_link": booking_link(inquiry) if with_booking_link else "",
     }
+
+
+def booking_link(inquiry):
+    """The patient's personal booking link once the clinic offers consultation times
+    online (consultations/links.py); until then, CLINIC_BOOKING_URL."""
+    from consultations.links import booking_url  # the consultations app builds on this one
+    from consultations.models import ConsultationOffer
+
+    if inquiry.pk is None or not ConsultationOffer.objects.filter(is_active=True).exists():
+        return settings.CLINIC_BOOKING_URL
+    return booking_url(inquiry)
 
 
 def fill_template(template, inquiry, staff_user):
     """The template's subject and body with the placeholders filled in."""
-    values = placeholder_values(inquiry, staff_user)
+    shows_link = "{booking_link}" in f"{template.subject}{template.body}"
+    values = placeholder_values(inquiry, staff_user, with_booking_link=shows_link)
     return template.subject.format(**values), template.body.format(**values)

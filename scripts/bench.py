@@ -12,7 +12,8 @@ the home page (16 connections, compared with the ceiling), real inquiry POSTs (1
 connections; each a valid, unique submission that must be stored with its timeline event
 and queued emails, the rate limit counted but raised out of reach), and the admin queue,
 an exact-email search and the dashboard as one staff member (1 connection, so p50 is one
-request's latency). The site's job worker (`manage.py run_huey`) runs throughout, as in
+request's latency), and a patient's booking page (8 weeks of hours, 1,000 booked; 1
+connection). The site's job worker (`manage.py run_huey`) runs throughout, as in
 production: it sends the POSTs' emails and computes the dashboard's figures every minute.
 After the rounds, the dashboard is measured once more for --dashboard-seconds (125 by
 default, so the run crosses at least two minute boundaries, when the worker recomputes
@@ -21,7 +22,7 @@ each floor and whether it was met, and the site worker's RSS; the last line is
 machine-readable:
 
     article=<ratio> home=<ratio> post_p99_ms=<n> queue_p50_ms=<n> email_search_p50_ms=<n>
-    dashboard_p50_ms=<n> dashboard_p99_ms=<n> rss_mb=<n>
+    dashboard_p50_ms=<n> dashboard_p99_ms=<n> booking_p50_ms=<n> rss_mb=<n>
 """
 
 import argparse
@@ -38,6 +39,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_booking import booking_page_path  # noqa: E402
 from harness import (  # noqa: E402
     PROJECT_ROOT,
     Gunicorn,
@@ -195,6 +197,7 @@ FLOORS = {
     "queue": ("p50 ms", "max", 100),
     "email search": ("p50 ms", "max", 50),
     "dashboard": ("p50 ms", "max", 300),
+    "booking": ("p50 ms", "max", 100),
     "dashboard over minutes": ("p99 ms", "max", 300),
 }
 
@@ -225,8 +228,6 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--ceiling-port", type=int, default=8701)
-    parser.add_argument("--site-port", type=int, default=8702)
     parser.add_argument(
         "--dashboard-seconds",
         type=int,
@@ -236,6 +237,7 @@ def main():
     )
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/clinic_bench")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3")
+    parser.add_argument("--port", type=int, default=8701, help="the ceiling's; the site's is +1")
     parser.add_argument(
         "--only",
         default="",
@@ -254,7 +256,7 @@ def main():
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         INTAKE_NOTIFY_EMAILS="intake@clinic.test",
         DJANGO_CONN_MAX_AGE=600,
-        SITE_URL=f"http://127.0.0.1:{args.site_port}",
+        SITE_URL=f"http://127.0.0.1:{args.port + 1}",
     )
     subprocess.run(
         ["createdb", "-h", "127.0.0.1", "-U", "postgres", args.database_url.rsplit("/", 1)[1]],
@@ -264,10 +266,11 @@ def main():
     session_key = staff_session(env, "bench-staff")
     email = shell(env, EMAIL_OF_SOME_INQUIRY)
 
-    ceiling = Gunicorn(
-        "bench_ceiling:application", args.ceiling_port, env, chdir=PROJECT_ROOT / "scripts"
-    )
-    site = Gunicorn("clinic.wsgi", args.site_port, env)
+    offered, booked, booking_path = booking_page_path(env)
+    log(f"booking page: {offered:,} times offered over 8 weeks, {booked:,} booked")
+
+    ceiling = Gunicorn("bench_ceiling:application", args.port, env, chdir=PROJECT_ROOT / "scripts")
+    site = Gunicorn("clinic.wsgi", args.port + 1, env)
     worker = Worker(env)
     try:
         ceiling.wait_until_up()
@@ -290,6 +293,8 @@ def main():
                 site.url + queue + "?" + urlencode({"q": email}), staff, staff_seconds
             ),
             "dashboard": staff_target(site.url + queue + "dashboard/", staff, staff_seconds),
+            # A patient opening their booking link: anonymous, one at a time.
+            "booking": staff_target(site.url + booking_path, [], staff_seconds),
         }
         if args.only:
             wanted = {"ceiling", *args.only.split(",")}
@@ -378,6 +383,7 @@ def main():
         "email_search_p50_ms": lambda: f"{median('email search', 'p50_ms'):.1f}",
         "dashboard_p50_ms": lambda: f"{median('dashboard', 'p50_ms'):.1f}",
         "dashboard_p99_ms": lambda: f"{median('dashboard over minutes', 'p99_ms'):.1f}",
+        "booking_p50_ms": lambda: f"{median('booking', 'p50_ms'):.1f}",
     }
     fields = [
         f"{name}={value()}"

@@ -42,6 +42,8 @@ CHOICE_PARAMETERS = {
     "contact",
     "first_contact",
     "priority__exact",
+    "day",  # the Consultations list: today, tomorrow, week, all
+    "consultation",
 }
 CHOICE_VALUE = re.compile(r"[\w.-]{0,40}", re.ASCII)
 DATE_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?)?")

@@ -22,6 +22,8 @@ def dashboard_view(request):
     job_rows = jobs.health()
     context = {
         "figures": figures,
+        # The consultations app's closed funnel, computed with the figures.
+        "funnel": figures.get("funnel") if figures else None,
         "snapshot_queued": queued,
         "health": {
             "oldest_unsent": waited_text(oldest) if oldest is not None else None,

@@ -165,3 +165,22 @@ class FirstContactFilter(admin.SimpleListFilter):
         if self.value() == "late":
             return queryset.filter(first_contacted_at__isnull=False).exclude(promise_kept_q())
         return queryset
+
+
+class ConsultationFilter(admin.SimpleListFilter):
+    """Inquiries by how far they got with a consultation, for the dashboard's funnel."""
+
+    title = "consultation"
+    parameter_name = "consultation"
+
+    def lookups(self, request, model_admin):
+        return [("booked", "Booked (any time)"), ("attended", "Attended")]
+
+    def queryset(self, request, queryset):
+        from consultations.funnel import attended_q, booked_q  # builds on this app
+
+        if self.value() == "booked":
+            return queryset.filter(booked_q())
+        if self.value() == "attended":
+            return queryset.filter(attended_q())
+        return queryset

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from inquiries.admin import bulk
 from inquiries.admin.filters import (
     AssigneeFilter,
+    ConsultationFilter,
     ContactFilter,
     FirstContactFilter,
     MyWorkFilter,
@@ -69,6 +70,7 @@ class InquiryAdmin(admin.ModelAdmin):
         OverdueFilter,
         ContactFilter,
         FirstContactFilter,
+        ConsultationFilter,
         ("created_at", admin.DateFieldListFilter),
     ]
     # get_search_results does the work; the list is what it searches (and shows the box).

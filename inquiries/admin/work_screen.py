@@ -54,10 +54,18 @@ def work_screen(request, pk):
         "related_inquiries": related_inquiries(inquiry),
         "can_change": may(request, "change"),
         "actions": action_forms(request, inquiry),
+        "consultation": consultation_panel(request, inquiry),
         **reply_offers(request, inquiry),
     }
     title = f"{inquiry.reference} · {inquiry.full_name}"
     return render_screen(request, "admin/inquiries/inquiry/work_screen.html", title, context)
+
+
+def consultation_panel(request, inquiry):
+    """The booking box, from the consultations app (which builds on this one)."""
+    from consultations.staff_views import work_screen_panel
+
+    return work_screen_panel(request, inquiry)
 
 
 def promise(inquiry):

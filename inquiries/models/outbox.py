@@ -29,6 +29,8 @@ class Notification(models.Model):
         INTAKE = "intake", "Intake team notification"
         ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement to the patient"
         REPLY = "reply", "Reply to the patient"
+        BOOKING = "booking", "Consultation confirmation to the patient"
+        REMINDER = "reminder", "Consultation reminder to the patient"
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -64,16 +66,20 @@ class Notification(models.Model):
         related_name="sent_replies",
     )
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Consultation confirmations: the calendar invitation (.ics) sent with the text, stored
+    # as sent so a retry sends the same thing (consultations/emails.py builds it).
+    calendar = models.TextField(blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
         constraints = [
-            # One intake email and one acknowledgement per inquiry; replies, as many as sent.
+            # One intake email and one acknowledgement per inquiry; replies and
+            # consultation confirmations and reminders, as many as sent.
             models.UniqueConstraint(
                 fields=["inquiry", "kind"],
                 name="one_notification_per_kind",
-                condition=~models.Q(kind="reply"),
+                condition=~models.Q(kind__in=["reply", "booking", "reminder"]),
             )
         ]
         indexes = [

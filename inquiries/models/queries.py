@@ -5,10 +5,15 @@ from datetime import timedelta
 
 from django.db import models
 from django.db.models.functions import ExtractIsoWeekDay, TruncDate
-from django.db.models.lookups import Exact, LessThanOrEqual
+from django.db.models.lookups import Exact, In, LessThan, LessThanOrEqual
 from django.utils import timezone
 
-from inquiries.business_days import subtract_business_days
+from inquiries.business_days import (
+    is_business_day,
+    next_business_day,
+    subtract_business_days,
+    whole_clinic_closed_days,
+)
 
 
 class InquiryQuerySet(models.QuerySet):
@@ -53,11 +58,55 @@ def waiting_too_long_q(now):
     return models.Q(first_contacted_at__isnull=True, created_at__lt=cutoff)
 
 
-def promise_kept_q():
+def promise_kept_q(closed=None):
     """First contacted within one business day of being submitted, in SQL, by the same
     rule as add_business_days: Monday to Thursday by the same time the next day, Friday
     by the same time on Monday, a weekend before Tuesday starts (local dates, since
-    truncated local times don't compare with stored instants in PostgreSQL)."""
+    truncated local times don't compare with stored instants in PostgreSQL). The days
+    around a whole-clinic closure follow the closure's own rule, date by date."""
+    closed = whole_clinic_closed_days() if closed is None else closed
+    weekends = _weekend_rule_q()
+    changed = _closure_rules(closed)
+    if not changed:
+        return weekends
+    created_on = TruncDate("created_at")
+    kept = models.Q(~models.Q(In(created_on, list(changed))), weekends)
+    for day, rule in changed.items():
+        kept |= models.Q(Exact(created_on, day), rule)
+    return kept
+
+
+def _due_rule(day, closed):
+    """How the promise reads for an inquiry submitted on local `day`: ("after", n) for
+    n days after the moment it was submitted, ("before", date) for any time before that
+    date starts (submitted on a day off)."""
+    if is_business_day(day, closed):
+        return ("after", (next_business_day(day, closed) - day).days)
+    first = day
+    while not is_business_day(first, closed):
+        first += timedelta(days=1)
+    return ("before", next_business_day(first, closed))
+
+
+def _closure_rules(closed):
+    """{local date: Q} for the submission dates whose deadline a closure moves."""
+    candidates = {day - timedelta(days=back) for day in closed for back in range(8)}
+    rules = {}
+    for day in sorted(candidates):
+        rule = _due_rule(day, closed)
+        if rule == _due_rule(day, frozenset()):
+            continue
+        kind, value = rule
+        if kind == "after":
+            rules[day] = models.Q(
+                first_contacted_at__lte=models.F("created_at") + value * timedelta(days=1)
+            )
+        else:
+            rules[day] = models.Q(LessThan(TruncDate("first_contacted_at"), value))
+    return rules
+
+
+def _weekend_rule_q():
     day = timedelta(days=1)
     weekday = ExtractIsoWeekDay("created_at")
     created = models.F("created_at")

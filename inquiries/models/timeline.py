@@ -99,6 +99,7 @@ class InquiryEvent(models.Model):
         VIEWED = "viewed", "Viewed"
         EXPORTED = "exported", "Exported"
         UPDATED = "updated", "Details updated"
+        CONSULTATION = "consultation", "Consultation"
 
     # No index of its own: event_timeline_idx starts with it (one index less per insert).
     inquiry = models.ForeignKey(

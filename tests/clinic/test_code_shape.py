@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["clinic", "pages", "images", "clinicfacts", "inquiries", "staff"]
+APPS = ["clinic", "pages", "images", "clinicfacts", "inquiries", "consultations", "staff"]
 MAX_LINES = 400
 NOT_COUNTED = {"pages/demo_content.py"}
 

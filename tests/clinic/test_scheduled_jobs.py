@@ -172,8 +172,9 @@ def test_the_health_panel_warns_of_an_overdue_job_and_an_old_unsent_email(client
     assert "Oldest unsent email: waiting 30 min" in html
     assert "1 email given up in the last 7 days" in html
     assert "Overdue: last ran" in html
-    # Not yet run daily and weekly jobs are no warning; retention is not scheduled.
-    assert html.count("Not run yet") == 2
+    # Not yet run daily, weekly and five-minute jobs are no warning; retention is not
+    # scheduled.
+    assert html.count("Not run yet") == 3
     assert SCHEDULES["retention-purge"].label not in html
 
 
@@ -213,3 +214,11 @@ def test_a_job_meeting_postgresql_down_logs_the_outage_once_without_a_traceback(
         "PostgreSQL unreachable (Operationa"
     ]
     assert not any(record.exc_info for record in caplog.records)
+
+
+def test_the_consultation_reminder_job_runs_and_is_recorded(db):
+    from consultations.tasks import send_consultation_reminders
+
+    assert send_consultation_reminders.call_local() == 0
+
+    assert last_success("consultation-reminders") is not None

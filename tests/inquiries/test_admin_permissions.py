@@ -89,6 +89,13 @@ def test_roles_carry_the_intended_permissions(db):
         "add_inquiryevent",
         "view_inquiryevent",
         "view_replytemplate",
+        # Consultations: see and make bookings, read the offered times (issue 29).
+        "view_booking",
+        "add_booking",
+        "change_booking",
+        "view_consultationoffer",
+        "view_weeklyhours",
+        "view_closure",
     }
     assert {p.content_type.app_label for p in editors} == {"pages", "images", "clinicfacts"}
     assert {

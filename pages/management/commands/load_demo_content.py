@@ -2,8 +2,9 @@ from django.core.files import File
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from clinicfacts.demo_content import sync_clinic_facts
-from clinicfacts.models import Clinician
+from clinicfacts.demo_content import LOCATION, sync_clinic_facts
+from clinicfacts.models import Clinician, Location
+from consultations.demo_content import sync_consultation_times
 from images.models import Image
 from images.uploads import cleaned_upload
 from pages.demo_content import (
@@ -106,6 +107,7 @@ class Command(BaseCommand):
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         with transaction.atomic():
             sync_clinic_facts(_sync)
+            sync_consultation_times(Location.objects.get(name=LOCATION["name"]))
             reviewer = Clinician.objects.get(name=REVIEWER_NAME)
             demo_image = _sync_demo_image()
             for spec in DEMO_PAGES:

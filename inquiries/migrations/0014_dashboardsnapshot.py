@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inquiries', '0012_spam_closed_when_stored'),
+        ('inquiries', '0013_booking_confirmations'),
     ]
 
     operations = [
