@@ -23,14 +23,15 @@ install: $(VENV)/.installed
 run: install
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=true $(PY) manage.py load_demo_content
-	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	# The web server and the job worker together (scripts/run_site.py); Ctrl-C stops both.
+	DJANGO_DEBUG=true $(PY) scripts/run_site.py $(PORT)
 
 # The whole suite on PostgreSQL (never SQLite), with production-like settings:
 # debug off, a throwaway secret, and HTTP allowed so the test client can connect.
 # The browser tests run in their own pytest process (see tests/browser/conftest.py).
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_DEBUG=false \
 	DJANGO_SECRET_KEY=test-only-secret-key-used-by-make-test-never-in-production \
-	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false
+	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false HUEY_IMMEDIATE=true
 
 test: install
 	$(VENV)/bin/ruff check .

@@ -94,8 +94,9 @@ class Dependency:
 database = Dependency("PostgreSQL")
 cache = Dependency("Redis (the shared cache)")
 email = Dependency("The mail server", log_detail=False)
+jobs = Dependency("The job queue")
 
-ALL = (database, cache, email)
+ALL = (database, cache, email, jobs)
 
 
 def describe(error, dependency):

@@ -5,6 +5,7 @@ production sets the variables listed in the README.
 """
 
 import re
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The job engine's worker command (run_huey) and its task decorators.
+    "huey.contrib.djhuey",
     "clinic",
     "staff",
     "images",
@@ -153,6 +156,40 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 200},
     },
 }
+
+# Background jobs: huey through huey.contrib.djhuey (`manage.py run_huey` is the worker).
+# With REDIS_URL its queue lives in that Redis, so workers on any number of machines share
+# it; without, in a SQLite file in the project folder, for `make run`. The tests switch it
+# to immediate mode (tests/conftest.py): a job runs where it is queued.
+HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
+_IN_WORKER = "run_huey" in sys.argv
+if REDIS_URL:
+    import redis
+
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "clinic-jobs",
+        "immediate": HUEY_IMMEDIATE,
+        "results": False,  # no job's return value is read; don't keep them in the queue
+        # A request that queues a job gives up on a dead or hung Redis quickly (the outbox
+        # sweep sends the email later); the worker waits on the queue for up to a second
+        # at a time (read_timeout), so its socket must wait longer than that.
+        "connection_pool": redis.ConnectionPool.from_url(
+            REDIS_URL,
+            socket_connect_timeout=0.25 if not _IN_WORKER else 2,
+            socket_timeout=0.5 if not _IN_WORKER else 5,
+        ),
+        "consumer": {"workers": 2, "worker_type": "thread"},
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "clinic-jobs",
+        "immediate": HUEY_IMMEDIATE,
+        "results": False,  # no job's return value is read; don't keep them in the queue
+        "filename": str(env_str("HUEY_SQLITE_PATH") or BASE_DIR / "jobs.sqlite3"),
+        "consumer": {"workers": 2, "worker_type": "thread"},
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -314,6 +351,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"filters": ["drop_outage_responses"]},
         "django.server": {"filters": ["drop_outage_responses"]},
+        # The worker (run_huey) gives huey's logger a handler of its own: once is enough.
+        "huey": {"propagate": False},
     },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
@@ -323,8 +362,11 @@ LOGGING = {
 # cache (0 turns it off; a benchmark raises it). Addresses are hashed with IP_HASH_SALT.
 INQUIRY_RATE_LIMIT = env_int("INQUIRY_RATE_LIMIT", 5)
 INQUIRY_RATE_WINDOW_SECONDS = env_int("INQUIRY_RATE_WINDOW_SECONDS", 10 * 60)
-# Send the two emails from the request, right after commit (simplest: cron only retries),
-# or only queue them for `send_pending_notifications --watch` (faster form under load).
-INQUIRY_EMAILS_IN_REQUEST = env_bool("INQUIRY_EMAILS_IN_REQUEST", True)
+# The retention purge, run daily by the worker only when a period is set (days; empty
+# or 0: never). "anonymise" keeps the figures and drops the personal data; "delete" removes.
+INQUIRY_RETENTION_DAYS = env_int("INQUIRY_RETENTION_DAYS", 0)
+INQUIRY_RETENTION_ACTION = env_str("INQUIRY_RETENTION_ACTION", "anonymise")
+if INQUIRY_RETENTION_ACTION not in ("anonymise", "delete"):
+    raise ImproperlyConfigured('INQUIRY_RETENTION_ACTION must be "anonymise" or "delete".')
 if INQUIRY_RATE_WINDOW_SECONDS < 1:
     raise ImproperlyConfigured("INQUIRY_RATE_WINDOW_SECONDS must be at least 1.")

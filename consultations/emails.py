@@ -11,14 +11,13 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from consultations.links import manage_url
 from consultations.models import Kind
 from inquiries.models import Notification
-from inquiries.services import SEND_LEASE, send_after_commit
+from inquiries.outbox import queue_delivery
 
 
 def where_text(booking):
@@ -125,21 +124,19 @@ def confirmation_content(booking):
 
 
 def queue_confirmation(booking):
-    """Store the confirmation on the outbox and send it after commit (None when the
+    """Store the confirmation on the outbox; a job sends it after commit (None when the
     patient asked not to be contacted)."""
     inquiry = booking.inquiry
     if inquiry.do_not_contact:
         return None
     subject, body, calendar = confirmation_content(booking)
-    in_request = settings.INQUIRY_EMAILS_IN_REQUEST
     notification = Notification.objects.create(
         inquiry=inquiry,
         kind=Notification.Kind.BOOKING,
         subject=subject,
         body=body,
         calendar=calendar,
-        next_attempt_at=timezone.now() + (SEND_LEASE if in_request else timedelta()),
+        next_attempt_at=timezone.now(),
     )
-    if in_request:
-        transaction.on_commit(lambda: send_after_commit([notification]), robust=True)
+    queue_delivery([notification])
     return notification

@@ -5,15 +5,14 @@ time from an inquiry to its first booking. Each figure links to the queue filter
 
 An inquiry counts as booked once it has a booking that holds its time (booked, attended
 or did not attend: a moved booking lives on in the one that replaced it; one cancelled
-and never rebooked does not count). Computed at most once a minute, like the rest of the
-dashboard.
+and never rebooked does not count). Computed by the dashboard's job once a minute with
+the rest of its figures (inquiries/dashboard_snapshot.py), never in a staff request.
 """
 
 import statistics
 from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -25,8 +24,6 @@ from inquiries.models import Inquiry
 WEEKS = 12
 BREAKDOWN_DAYS = 365
 MEDIAN_DAYS = 90
-CACHE_SECONDS = 60
-CACHE_KEY = "consultations:funnel:v1"
 
 
 def booked_q():
@@ -148,12 +145,3 @@ def funnel(*, changelist_url, now=None):
             "url": _links(changelist_url, median_since)["booked_url"],
         },
     }
-
-
-def cached_funnel(*, changelist_url):
-    key = f"{CACHE_KEY}:{changelist_url}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = funnel(changelist_url=changelist_url)
-        cache.set(key, cached, CACHE_SECONDS)
-    return cached

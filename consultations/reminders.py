@@ -3,8 +3,8 @@ once per booking, even with several workers running this at the same time, and s
 the outbox's own path. None for a booking cancelled or moved; one made less than a day
 ahead has just had its confirmation and gets none.
 
-`send_due_reminders` takes no arguments about patients: run it every few minutes, from
-cron with `manage.py send_consultation_reminders` now, or as a periodic job.
+`send_due_reminders` takes no arguments about patients: the worker runs it every five
+minutes (consultations/tasks.py); `manage.py send_consultation_reminders` runs it by hand.
 """
 
 from datetime import timedelta
@@ -19,7 +19,7 @@ from consultations.emails import where_text
 from consultations.links import manage_url
 from consultations.models import Booking
 from inquiries.models import Notification
-from inquiries.services import send_notifications
+from inquiries.outbox import enqueue_deliveries
 
 REMIND_BEFORE = timedelta(hours=24)
 
@@ -84,10 +84,11 @@ def queue_due_reminders(*, now=None, limit=200):
 
 
 def send_due_reminders(*, now=None, limit=200):
-    """Queue the due reminders and send them; returns how many were queued. One that
-    fails stays on the outbox and is retried like every email."""
+    """Queue the due reminders and their delivery; returns how many were queued. One
+    that fails stays on the outbox and is retried like every email."""
     queued = queue_due_reminders(now=now, limit=limit)
-    send_notifications(queued)
+    # Each reminder was committed in its own transaction above: its job finds it.
+    enqueue_deliveries([notification.pk for notification in queued])
     return len(queued)
 
 

@@ -3,16 +3,14 @@
 Spam is no inquiry: every figure counts real inquiries only (`Inquiry.objects.real()`),
 and its links open the queue filtered to "All but spam"; spam has one figure of its own.
 
-At a million inquiries the figures take seconds to compute, so the dashboard shows a
-summary cached for at most a minute (`cached_figures`), in the shared cache every
-worker reads: one computation a minute, whoever asks, and the page says when it is from.
+At a million inquiries the figures take seconds to compute, so a job computes them once a
+minute and the dashboard shows that snapshot (inquiries/dashboard_snapshot.py).
 """
 
 import statistics
 from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Aggregate, Avg, Count, DurationField, F, Q
 from django.db.models.functions import TruncWeek
@@ -30,9 +28,6 @@ CHART_HEIGHT = 220
 CHART_TOP = 20  # room for the count above the tallest bar
 CHART_BOTTOM = 30  # room for the week labels
 ATTEMPTS_DAYS = 30
-# Figures are at most this old; the key changes with the code's figures (bump on change).
-CACHE_SECONDS = 60
-CACHE_KEY = "inquiries:dashboard:v3"
 # The queue's status filter value for every status but spam (StatusFilter.REAL).
 ALL_BUT_SPAM = "real"
 
@@ -268,16 +263,6 @@ def attempts_per_reached_patient(base, now):
         "days": ATTEMPTS_DAYS,
         "url": _between(base, since, contact="reached"),
     }
-
-
-def cached_figures(*, changelist_url):
-    """`figures`, computed at most once a minute for everyone (see the module docstring)."""
-    key = f"{CACHE_KEY}:{changelist_url}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = figures(changelist_url=changelist_url)
-        cache.set(key, cached, CACHE_SECONDS)
-    return cached
 
 
 def figures(*, changelist_url, now=None):

@@ -4,13 +4,12 @@ patient's own words) and filling a template in live in inquiries/reply_rules.py.
 """
 
 import uuid
-from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from inquiries.models import Inquiry, Notification, ReplyTemplate
+from inquiries.outbox import queue_delivery
 from inquiries.reply_rules import (  # noqa: F401  (the names this module has always offered)
     DIAGNOSIS_WORDS,
     PLACEHOLDERS,
@@ -20,7 +19,6 @@ from inquiries.reply_rules import (  # noqa: F401  (the names this module has al
     reply_problems,
     template_problems,
 )
-from inquiries.services import SEND_LEASE, send_after_commit
 
 # Namespace for reply form tokens (any fixed UUID; this one is only ours).
 _TOKEN_NAMESPACE = uuid.UUID("5c1a7d0e-19b2-4c8e-9f3a-0d6b2e4a8c11")
@@ -40,12 +38,12 @@ class ReplyRefused(Exception):
         self.problems = problems
 
 
-def queue_reply(*, inquiry, subject, body, template, sender, form_token, send_now=True):
+def queue_reply(*, inquiry, subject, body, template, sender, form_token):
     """Check a reply and put it on the outbox; return (notification, created).
 
     The form token makes it idempotent: the same form sent twice (two staff at once, a
-    double click) finds the first reply and stores nothing. Sent after commit, so a mail
-    failure never undoes the reply's record; `send_pending_notifications` retries."""
+    double click) finds the first reply and stores nothing. A job sends it after commit
+    (inquiries/outbox.py), so a mail failure never undoes the reply's record."""
     existing = Notification.objects.filter(form_token=form_token).first()
     if existing is not None:
         return existing, False
@@ -55,8 +53,6 @@ def queue_reply(*, inquiry, subject, body, template, sender, form_token, send_no
         problems = reply_problems(inquiry, subject, body)
         if problems:
             raise ReplyRefused(problems)
-        # A lease, as for the form's own emails: cron leaves it to this request for a while.
-        in_request = send_now and settings.INQUIRY_EMAILS_IN_REQUEST
         notification = Notification(
             inquiry=inquiry,
             kind=Notification.Kind.REPLY,
@@ -65,7 +61,7 @@ def queue_reply(*, inquiry, subject, body, template, sender, form_token, send_no
             template=template,
             sent_by=sender,
             form_token=form_token,
-            next_attempt_at=timezone.now() + (SEND_LEASE if in_request else timedelta()),
+            next_attempt_at=timezone.now(),
         )
         try:
             with transaction.atomic():
@@ -73,8 +69,7 @@ def queue_reply(*, inquiry, subject, body, template, sender, form_token, send_no
         except IntegrityError:
             # The other request stored the same form a moment ago.
             return Notification.objects.get(form_token=form_token), False
-    if in_request:
-        transaction.on_commit(lambda: send_after_commit([notification]), robust=True)
+        queue_delivery([notification])
     return notification, True
 
 

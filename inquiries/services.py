@@ -1,17 +1,13 @@
-"""Work on inquiries that spans models: storing a submission, sending its emails."""
+"""Work on inquiries that spans models: storing a submission with its queued emails."""
 
 import logging
-import smtplib
-import socket
-from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clinic import outages
 from clinic.net import client_ip_hash
-from inquiries import emails
+from inquiries import outbox
 from inquiries.consent import CONSENT_TEXT, CONSENT_VERSION
 from inquiries.contact_details import clean_metadata, has_control_characters
 from inquiries.crisis import has_crisis_language
@@ -20,35 +16,7 @@ from inquiries.topics import TopicWithdrawn
 
 logger = logging.getLogger(__name__)
 
-# The mail server can't be reached: refused, reset, unknown host, timed out, or it hung
-# up. A refusal of one message (a bad address, say) is that email's failure, not an outage.
-MAIL_SERVER_DOWN = (
-    ConnectionError,
-    TimeoutError,
-    socket.gaierror,
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-)
-
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
-
-# By default the request that stores an inquiry sends its emails itself right after
-# commit; until this lease runs out, `send_pending_notifications` leaves them alone, so
-# a cron run cannot send the same email in parallel. If the request dies first, cron
-# sends later. With INQUIRY_EMAILS_IN_REQUEST off, the request only queues them (due
-# at once) and `send_pending_notifications --watch` sends them within seconds.
-SEND_LEASE = timedelta(minutes=2)
-
-SENDERS = {
-    Notification.Kind.INTAKE: emails.send_intake_notification,
-    Notification.Kind.ACKNOWLEDGEMENT: emails.send_acknowledgement,
-}
-# Replies and confirmations carry their own text, so their sender takes the notification itself.
-NOTIFICATION_SENDERS = {
-    Notification.Kind.REPLY: emails.send_reply,
-    Notification.Kind.BOOKING: emails.send_booking_confirmation,
-    Notification.Kind.REMINDER: emails.send_booking_confirmation,
-}
 
 
 def _field_length(name):
@@ -157,11 +125,11 @@ def queue_arrival_emails(inquiry):
 
 
 def _send_when_committed(inquiry, notifications):
-    # After commit, so a mail failure can't undo the inquiry; the rows make it retried.
+    # A job sends them after commit, so a mail failure can't undo the inquiry and the
+    # patient never waits for the mail server; the rows make them retried.
     if notifications and not settings.INTAKE_NOTIFY_EMAILS:
         logger.warning("INTAKE_NOTIFY_EMAILS is empty: no intake email for %s", inquiry.reference)
-    if notifications and settings.INQUIRY_EMAILS_IN_REQUEST:
-        transaction.on_commit(lambda: send_after_commit(notifications), robust=True)
+    outbox.queue_delivery(notifications)
 
 
 def _store(inquiry, dependents):
@@ -214,75 +182,4 @@ def _notifications_for(inquiry, *, now):
     kinds = [Notification.Kind.ACKNOWLEDGEMENT]
     if settings.INTAKE_NOTIFY_EMAILS:
         kinds.insert(0, Notification.Kind.INTAKE)
-    first_attempt = now + SEND_LEASE if settings.INQUIRY_EMAILS_IN_REQUEST else now
-    return [Notification(kind=kind, next_attempt_at=first_attempt) for kind in kinds]
-
-
-def send_notification(notification):
-    """Send one email and record the outcome on it; never raises for a failed send."""
-    try:
-        if notification.kind in NOTIFICATION_SENDERS:
-            NOTIFICATION_SENDERS[notification.kind](notification)
-        else:
-            SENDERS[notification.kind](notification.inquiry)
-    except MAIL_SERVER_DOWN as error:
-        # Recorded on the notification and retried; the log says once that the mail
-        # server is down and once that it is back, not a line per email.
-        outages.email.failed(error)
-        notification.mark_failed(error)
-        return False
-    except Exception as error:  # anything else (a template, a bad address) is retried too
-        logger.warning(
-            "%s for %s failed: %s",
-            notification.get_kind_display(),
-            notification.inquiry.reference,
-            type(error).__name__,
-        )
-        notification.mark_failed(error)
-        return False
-    outages.email.answered()
-    notification.mark_sent()
-    return True
-
-
-def send_notifications(notifications):
-    for notification in notifications:
-        send_notification(notification)
-
-
-def send_after_commit(notifications):
-    """Send from the request once the inquiry is stored. While the mail server is down
-    the rest wait, pending, for `send_pending_notifications` instead of each costing the
-    patient a timeout. The database may go down in between: the rows stay pending too
-    (an email whose 'sent' mark could not be saved may go twice), logged once."""
-    try:
-        for notification in notifications:
-            if not outages.email.worth_trying():
-                return
-            send_notification(notification)
-    except DatabaseError as error:
-        if not outages.is_database_down(error):
-            raise
-        outages.database.failed(error)
-
-
-def send_due_notifications(*, limit=100):
-    """Send pending emails whose time has come, each exactly once even with several
-    runs at the same time: each is locked while it is sent, and others skip it."""
-    sent = failed = 0
-    for _ in range(limit):
-        with transaction.atomic():
-            notification = (
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("inquiry", "template", "sent_by")
-                .filter(state=Notification.State.PENDING, next_attempt_at__lte=timezone.now())
-                .order_by("next_attempt_at", "pk")
-                .first()
-            )
-            if notification is None:
-                break
-            if send_notification(notification):
-                sent += 1
-            else:
-                failed += 1
-    return sent, failed
+    return [Notification(kind=kind, next_attempt_at=now) for kind in kinds]

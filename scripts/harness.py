@@ -205,6 +205,42 @@ class Gunicorn:
                 os.killpg(self.process.pid, signal.SIGKILL)
 
 
+class Worker:
+    """The site's job worker (`manage.py run_huey`), as a clinic runs it beside gunicorn."""
+
+    def __init__(self, env, *, log_path=None, extra_args=()):
+        self.env = env
+        self.extra_args = list(extra_args)
+        self.log_path = log_path or Path(tempfile.mkstemp(prefix="worker-", suffix=".log")[1])
+        self.process = None
+        self.start()
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [PYTHON, "manage.py", "run_huey", *self.extra_args],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=open(self.log_path, "a"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    @property
+    def running(self):
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self, *, abruptly=False):
+        """Ctrl-C (huey finishes the jobs in hand), or SIGKILL: a worker that dies."""
+        if not self.running:
+            return
+        os.killpg(self.process.pid, signal.SIGKILL if abruptly else signal.SIGINT)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
 def ensure_wrk():
     if shutil.which("wrk"):
         return "wrk"
@@ -253,6 +289,7 @@ def parse_wrk(output):
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50_ms": _to_ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)),
         "p99_ms": _to_ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)),
+        "max_ms": _to_ms(re.search(r"Latency\s+\S+\s+\S+\s+(\S+)", output).group(1)),
         "requests": requests,
         "bad_status": int(bad.group(1)) if bad else 0,
         "socket_errors": sum(map(int, errors.groups())) if errors else 0,

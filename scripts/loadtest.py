@@ -3,24 +3,29 @@
 database, the mail server and Redis, and with two app servers sharing PostgreSQL and Redis.
 
     .venv/bin/python scripts/loadtest.py [--scenario all|concurrency|db-restart|smtp|
-        two-servers|redis-down] [--app-port 8801] [--smtp-port 8825] [--pg-port 25432]
-        [--redis-port 6399] [--redis-url redis://127.0.0.1:6379/6] [--keep-logs]
+        two-servers|redis-down|worker-restart|worker-crash] [--app-port 8801] [--smtp-port 8825]
+        [--pg-port 25432] [--redis-port 6399] [--redis-url redis://127.0.0.1:6379/6]
+        [--keep-logs]
 
 Starts a PostgreSQL cluster of its own (initdb and pg_ctl in a temporary folder, on
 --pg-port), migrates it and loads the demo content, serves the site with gunicorn on
 127.0.0.1 (production settings; one port per scenario from --app-port on, two for
-two-servers: 8801-8806 by default) and runs:
+two-servers: 8801-8808 by default), each scenario with the site's job worker
+(`manage.py run_huey`) beside it, its queue in the Redis at --redis-url (flushed when the
+run starts; redis-down's in the Redis it stops), and runs:
 
 1. concurrency: 2,000 valid submissions from 50 concurrent clients (rate limit raised),
    some sent twice (one after the other, and two at the same instant): every 303 is
-   stored exactly once, and a resend lands on the same thank-you page.
+   stored exactly once, a resend lands on the same thank-you page, and the worker sends
+   each inquiry's two emails.
 2. db-restart: continuous submissions while PostgreSQL is stopped and started again: each
    is answered 303 or 503, never 500 or a dropped connection; every 303 is stored; the
    same gunicorn answers 303 again afterwards; a form answered 503 and sent again is
    stored once.
-3. smtp: the mail server unreachable (inquiries stored and answered 303, emails pending
-   with the error recorded), then reachable (an aiosmtpd sink on --smtp-port): two
-   overlapping `send_pending_notifications` runs send each email exactly once.
+3. smtp (scripts/loadtest_mail.py): the mail server unreachable (inquiries stored and
+   answered 303, emails pending with the error recorded by the worker), then reachable
+   (an aiosmtpd sink on --smtp-port): the worker and two overlapping manual
+   `send_pending_notifications` runs send each email exactly once, counted at the sink.
 4. two-servers: two gunicorns sharing the database and the Redis at --redis-url (its
    database flushed first): the rate limit (5 per 10 minutes) holds across both, and a
    page saved in the admin on one server is fresh on both within 2 seconds (it polls
@@ -29,7 +34,16 @@ two-servers: 8801-8806 by default) and runs:
    reads of home, article and form while a Redis of the run's own (on --redis-port) is
    stopped for 5 s and started again: every submission answered 303 and stored exactly
    once, every page 200, Redis used again once back; prints the lines and tracebacks
-   gunicorn logged in each phase, and fails on any traceback during the outage.
+   gunicorn logged in each phase, and fails on any traceback during the outage; the
+   jobs queued while Redis was down are lost with it, and the sweep sends their emails.
+6. worker-restart (scripts/loadtest_mail.py): 500 submissions from 10 clients; the
+   worker is stopped after 150 (SIGINT, as Ctrl-C or the README's systemd unit stop it:
+   the jobs in hand finish) and started again after 350: 0 inquiries lost, 0 emails
+   lost, 0 sent twice, counted at the SMTP sink.
+7. worker-crash: the same with the worker killed (SIGKILL): 0 inquiries and 0 emails
+   lost (the sweep sends those whose job died with it); an email the mail server took
+   just before the kill, its "sent" mark unsaved, goes twice (at most 2: the jobs in
+   hand), which the run reports.
 
 Two runs on one machine need different ports: pass every option. Prints the figures as
 it goes and a summary table; exits 1 if any check fails. Everything it starts
@@ -37,18 +51,14 @@ it goes and a summary table; exits 1 if any check fails. Everything it starts
 """
 
 import argparse
-import email
-import email.policy
 import html
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -58,18 +68,21 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (  # noqa: E402
-    PROJECT_ROOT,
-    PYTHON,
     Gunicorn,
     TempPostgres,
+    Worker,
     form_tokens,
     manage,
     staff_session,
 )
+from loadtest_mail import (  # noqa: E402
+    scenario_smtp,
+    scenario_worker_crash,
+    scenario_worker_restart,
+)
 from loadtest_redis import scenario_redis_down  # noqa: E402
 from loadtest_site import (  # noqa: E402
     ARTICLE,
-    INTAKE_ADDRESS,
     PublicForm,
     Result,
     base_env,
@@ -88,7 +101,8 @@ from loadtest_site import (  # noqa: E402
 
 ADMIN = "/" + os.environ.get("DJANGO_ADMIN_PATH", "admin").strip("/") + "/"
 TOKEN_VIOLATION = 'violates unique constraint "inquiries_inquiry_submission_token'
-SMTP_EMAIL = "django.core.mail.backends.smtp.EmailBackend"
+# Emails whose job was lost (PostgreSQL or Redis down when it ran) wait for the sweep.
+SWEEP_WAIT_SECONDS = 180
 
 
 # --- scenarios -----------------------------------------------------------------------
@@ -97,8 +111,9 @@ SMTP_EMAIL = "django.core.mail.backends.smtp.EmailBackend"
 def scenario_concurrency(run, result):
     """2,000 submissions, 50 at a time, some sent twice: each stored exactly once."""
     port = run.ports.server("concurrency")
-    env = base_env(run.pg, port)
+    env = base_env(run.pg, port, REDIS_URL=run.ports.redis_url)
     server = run.start_server(port, env)
+    run.start_worker(env)
     form = PublicForm(port)
     count, clients, prefix = 2000, 50, "lt.s1."
     tokens = form_tokens(env, count)
@@ -163,12 +178,13 @@ def scenario_concurrency(run, result):
         f"the {len(pairs)} resent forms' thank-you pages each show the reference of the one "
         f"stored inquiry, e.g. {shown[0]} ({len(wrong)} wrong: {wrong[:3]})",
     )
-    states = notification_states(run.pg, prefix)
+    states, waited = wait_until_sent(run, prefix, 2 * len(counts), 120)
     result.emails = states.get("sent", 0)
-    say(f"  notifications: {states}")
+    say(f"  notifications {waited:.0f} s after the last submission: {states}")
     result.check(
         result.emails == 2 * len(counts),
-        f"{result.emails} emails sent for {len(counts)} inquiries (2 each, locmem backend)",
+        f"{result.emails} emails sent by the worker for {len(counts)} inquiries (2 each, "
+        "locmem backend)",
     )
     result.check(server_errors_logged(server) == 0, "no 500 in gunicorn's log")
 
@@ -177,8 +193,9 @@ def scenario_db_restart(run, result):
     """PostgreSQL stopped and started under continuous submissions."""
     port = run.ports.server("db-restart")
     # Long-lived connections, so every worker holds one that the restart breaks.
-    env = base_env(run.pg, port, DJANGO_CONN_MAX_AGE=600)
+    env = base_env(run.pg, port, DJANGO_CONN_MAX_AGE=600, REDIS_URL=run.ports.redis_url)
     server = run.start_server(port, env)
+    worker = run.start_worker(env)
     form = PublicForm(port)
     prefix, clients = "lt.s2.", 10
     tokens = iter(enumerate(form_tokens(env, 6000)))
@@ -271,9 +288,14 @@ def scenario_db_restart(run, result):
         set(counts) == unique,
         f"{len(counts)} stored for {len(unique)} distinct forms sent (after resending the 503s)",
     )
-    states = notification_states(run.pg, prefix)
+    states, waited = wait_until_sent(run, prefix, 2 * len(counts), SWEEP_WAIT_SECONDS)
     result.emails = states.get("sent", 0)
-    say(f"  notifications: {states}")
+    say(f"  notifications {waited:.0f} s after the last submission: {states}")
+    result.check(worker.running, "the worker lived through the restart")
+    result.check(
+        states == {"sent": 2 * len(counts)},
+        f"every email sent by the worker after the restart ({states})",
+    )
     if states.get("pending"):
         pending = run.pg.query(
             "SELECT i.email, n.kind, n.attempts, n.last_error FROM inquiries_notification n "
@@ -282,9 +304,9 @@ def scenario_db_restart(run, result):
             pattern=prefix + "%",
         )
         say(
-            f"  left pending (cron sends them once the lease ends): {pending[:4]} (an email "
-            "handed to the backend whose 'sent' mark did not reach the database is sent again "
-            "by cron: at least once, not exactly once, across an outage)"
+            f"  left pending: {pending[:4]} (an email handed to the backend whose 'sent' mark "
+            "did not reach the database is sent again by the sweep: at least once, not "
+            "exactly once, across an outage)"
         )
     logged = server_errors_logged(server)
     result.check(logged == 0, f"{logged} 500s in gunicorn's log")
@@ -294,142 +316,6 @@ def scenario_db_restart(run, result):
     outage_lines = [line for line in log_text.splitlines() if line.startswith("PostgreSQL ")]
     say(f"  gunicorn's log: {len(log_text.splitlines())} lines; outage lines: {outage_lines}")
     result.check(tracebacks == 0, f"no traceback in gunicorn's log ({tracebacks})")
-
-
-class SmtpSink:
-    """A local SMTP server (aiosmtpd) that accepts everything and records it."""
-
-    def __init__(self, port):
-        try:
-            from aiosmtpd.controller import Controller
-        except ImportError:
-            sys.exit("aiosmtpd is needed: .venv/bin/pip install aiosmtpd==1.4.6")
-        self.messages = []  # (recipients, subject)
-        self.controller = Controller(self, hostname="127.0.0.1", port=port)
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((list(envelope.rcpt_tos), str(message["Subject"])))
-        return "250 Message accepted for delivery"
-
-    def start(self):
-        self.controller.start()
-
-    def stop(self):
-        self.controller.stop()
-
-
-def scenario_smtp(run, result):
-    """Mail server down: inquiries stored, emails pending; up: each sent exactly once."""
-    port, smtp_port = run.ports.server("smtp"), run.ports.smtp
-    if port_in_use(smtp_port):
-        sys.exit(f"port {smtp_port} is in use: the mail server must start out unreachable")
-    env = base_env(
-        run.pg,
-        port,
-        EMAIL_BACKEND=SMTP_EMAIL,
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=smtp_port,
-        EMAIL_TIMEOUT=3,
-        INQUIRY_EMAILS_IN_REQUEST="true",
-    )
-    server = run.start_server(port, env)
-    form = PublicForm(port)
-    prefix, count, clients = "lt.s3.", 200, 10
-
-    def submit(job):
-        serial, token = job
-        address = f"{prefix}{serial}@example.com"
-        return form.post(port, form.body(token, address, serial), address)
-
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        outcomes = list(pool.map(submit, enumerate(form_tokens(env, count))))
-    result.tally(outcomes)
-    say(f"  mail server down: {count} submissions: {describe(outcomes)}")
-    result.check(result.accepted == count, f"{result.accepted} of {count} answered 303")
-    counts = stored_counts(run.pg, prefix)
-    check_stored_once(result, outcomes, counts)
-    result.check(len(counts) == count, f"{len(counts)} of {count} stored")
-    rows = run.pg.query(
-        "SELECT n.state, n.attempts, n.last_error FROM inquiries_notification n "
-        "JOIN inquiries_inquiry i ON i.id = n.inquiry_id WHERE i.email LIKE :'pattern'",
-        pattern=prefix + "%",
-    )
-    pending = [row for row in rows if row[0] == "pending"]
-    tried = [row for row in pending if int(row[1]) >= 1]
-    result.check(
-        len(rows) == len(pending) == 2 * count and tried and all(row[2] for row in tried),
-        f"{len(pending)} of {len(rows)} notifications pending (expected {2 * count}); "
-        f"{len(tried)} tried with the error recorded, e.g. {tried[0][2] if tried else None!r}; "
-        "the rest waited untried (the mail server was known to be down: no timeout each)",
-    )
-    server.stop()
-
-    sink = run.start_service(SmtpSink(smtp_port))
-    say(f"  SMTP sink listening on {smtp_port}")
-    # Stands for waiting out the backoff (a minute after the first failure): make the
-    # failed emails due now instead of sleeping.
-    run.pg.query(
-        "UPDATE inquiries_notification SET next_attempt_at = now() WHERE state = 'pending' "
-        "AND inquiry_id IN (SELECT id FROM inquiries_inquiry WHERE email LIKE :'pattern')",
-        pattern=prefix + "%",
-    )
-    # Two cron runs at the same time: each email must still go out once.
-    command = [PYTHON, "manage.py", "send_pending_notifications", "--limit", "1000"]
-    runs = [
-        subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
-        for _ in range(2)
-    ]
-    reports = []
-    for process in runs:
-        stdout, stderr = process.communicate(timeout=180)
-        reports.append((process.returncode, stdout.decode().strip(), stderr.decode()[-500:]))
-    for number, (code, stdout, stderr) in enumerate(reports, 1):
-        say(f"  send_pending_notifications run {number}: exit {code}: {stdout or stderr!r}")
-    result.check(all(code == 0 for code, _, _ in reports), "both runs exited 0")
-    sent_by_run = [
-        int(match.group(1)) if (match := re.search(r"(\d+) sent", stdout)) else 0
-        for _, stdout, _ in reports
-    ]
-    say(f"  emails sent by each run: {sent_by_run} (both > 0: the runs overlapped)")
-
-    references = {
-        f"INQ-{int(pk):06d}": address
-        for pk, address in run.pg.query(
-            "SELECT id, email FROM inquiries_inquiry WHERE email LIKE :'pattern'",
-            pattern=prefix + "%",
-        )
-    }
-    intake, acknowledgements, elsewhere = Counter(), Counter(), 0
-    for recipients, subject in list(sink.messages):
-        reference = re.search(r"INQ-\d+", subject)
-        if recipients == [INTAKE_ADDRESS] and reference and reference.group() in references:
-            intake[reference.group()] += 1
-        elif len(recipients) == 1 and recipients[0].startswith(prefix):
-            acknowledgements[recipients[0]] += 1
-        else:
-            elsewhere += 1
-    result.emails = sum(intake.values()) + sum(acknowledgements.values())
-    say(
-        f"  sink received {len(sink.messages)} messages: {sum(intake.values())} intake, "
-        f"{sum(acknowledgements.values())} acknowledgements for this scenario's inquiries, "
-        f"{elsewhere} others (earlier scenarios' leftovers)"
-    )
-    result.check(
-        all(intake[reference] == 1 for reference in references) and len(intake) == count,
-        f"exactly one intake email per inquiry (max {max(intake.values(), default=0)}, "
-        f"{count - len(intake)} missing)",
-    )
-    result.check(
-        all(acknowledgements[address] == 1 for address in references.values())
-        and len(acknowledgements) == count,
-        f"exactly one acknowledgement per inquiry (max "
-        f"{max(acknowledgements.values(), default=0)}, {count - len(acknowledgements)} missing)",
-    )
-    states = notification_states(run.pg, prefix)
-    result.check(states == {"sent": 2 * count}, f"notification states now: {states}")
 
 
 # Everything of the page but its title, to show the admin round trip changed nothing else
@@ -560,6 +446,7 @@ def scenario_two_servers(run, result):
     )
     server_a = run.start_server(port_a, env)
     server_b = run.start_server(port_b, env)
+    run.start_worker(env)
     form = PublicForm(port_a)  # the same browser on both servers: one CSRF cookie
 
     # The rate limit: 12 submissions from one address, alternating between the servers.
@@ -684,21 +571,40 @@ def scenario_two_servers(run, result):
         result.check(server_errors_logged(server) == 0, f"no 500 in the log of {server.url}")
 
 
+def wait_until_sent(run, prefix, expected, seconds):
+    deadline, started = time.monotonic() + seconds, time.monotonic()
+    while True:
+        states = notification_states(run.pg, prefix)
+        if states.get("sent", 0) >= expected or time.monotonic() > deadline:
+            return states, time.monotonic() - started
+        time.sleep(1)
+
+
 SCENARIOS = {
     "concurrency": scenario_concurrency,
     "db-restart": scenario_db_restart,
     "smtp": scenario_smtp,
     "two-servers": scenario_two_servers,
     "redis-down": scenario_redis_down,
+    "worker-restart": scenario_worker_restart,
+    "worker-crash": scenario_worker_crash,
 }
 
 
 # --- running ---------------------------------------------------------------------
 
 # Each scenario's gunicorn ports, counted from --app-port: one each, two for two-servers.
-SERVER_SLOTS = {"concurrency": 0, "db-restart": 1, "smtp": 2, "two-servers": 3, "redis-down": 5}
+SERVER_SLOTS = {
+    "concurrency": 0,
+    "db-restart": 1,
+    "smtp": 2,
+    "two-servers": 3,
+    "redis-down": 5,
+    "worker-restart": 6,
+    "worker-crash": 7,
+}
 SERVERS_PER_SCENARIO = {"two-servers": 2}
-APP_PORTS = 6
+APP_PORTS = 8
 
 
 @dataclass(frozen=True)
@@ -724,7 +630,7 @@ class Ports:
         for name in scenarios:
             for index in range(SERVERS_PER_SCENARIO.get(name, 1)):
                 wanted.append(("--app-port", self.server(name, index)))
-        if "smtp" in scenarios:
+        if {"smtp", "worker-restart", "worker-crash"} & set(scenarios):
             wanted.append(("--smtp-port", self.smtp))
         if "redis-down" in scenarios:
             wanted.append(("--redis-port", self.redis))
@@ -740,6 +646,7 @@ class Run:
         self.pg = None
         self.servers = []
         self.services = []  # the SMTP sink, a Redis of the run's own
+        self.workers = []
 
     def start_database(self):
         port = self.ports.pg
@@ -766,6 +673,13 @@ class Run:
         server.wait_until_up("/healthz")
         return server
 
+    def start_worker(self, env):
+        """The site's job worker beside the scenario's servers, stopped with them."""
+        number = len(self.workers) + 1
+        worker = Worker(env, log_path=self.folder / f"worker-{number}.log")
+        self.workers.append(worker)
+        return worker
+
     def start_service(self, service):
         """Start something with start() and stop() that the scenario's end must stop."""
         self.services.append(service)
@@ -773,6 +687,8 @@ class Run:
         return service
 
     def stop_servers(self):
+        while self.workers:
+            self.workers.pop().stop()
         while self.servers:
             self.servers.pop().stop()
         while self.services:
@@ -790,7 +706,7 @@ class Run:
 
 def print_summary(results):
     columns = [
-        ("scenario", 13),
+        ("scenario", 15),
         ("sent", 6),
         ("303", 6),
         ("503", 5),
@@ -901,6 +817,8 @@ def main():
     run, results = Run(ports), []
     started = time.monotonic()
     try:
+        # The job queue starts empty: no job of an earlier run against another database.
+        redis_command(ports.redis_url, "FLUSHDB")
         run.start_database()
         for name in chosen:
             say(f"\n== {name}: {SCENARIOS[name].__doc__}")

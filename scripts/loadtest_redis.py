@@ -32,6 +32,7 @@ from loadtest_site import (
 )
 
 PHASES = ("up", "down", "back")
+SWEEP_WAIT_SECONDS = 180
 SECONDS = {"up": 3, "down": 5, "back": 4}
 PUBLIC_PAGES = ("/", ARTICLE, FORM)
 TRACEBACK = "Traceback (most recent call last)"
@@ -181,6 +182,8 @@ def scenario_redis_down(run, result):
     redis = run.start_service(TempRedis(run.ports.redis, run.folder))
     env = base_env(run.pg, port, REDIS_URL=redis.url)
     server = run.start_server(port, env)
+    # The job queue is in this Redis too: the jobs queued while it is down are lost.
+    worker = run.start_worker(env)
     say(f"  Redis of this run's own on {redis.port}; gunicorn on {port}")
     prefix = "lt.s5."
     traffic = Traffic(port, PublicForm(port), form_tokens(env, 3000), prefix, clients=4)
@@ -190,6 +193,7 @@ def scenario_redis_down(run, result):
         say(f"  Redis {phase}: submissions {describe(traffic.sent[phase]) or 'none'}")
         say(f"  Redis {phase}: public pages {describe_reads(traffic.read[phase])}")
     check_submissions(run, result, traffic, prefix)
+    check_emails(run, result, worker, prefix)
     for phase in PHASES:
         reads = traffic.read[phase]
         result.check(
@@ -259,9 +263,25 @@ def check_submissions(run, result, traffic, prefix):
     pairs = [pair for phase in PHASES for pair in traffic.pairs[phase]]
     say(f"  forms sent twice: {len(pairs)}, {len(traffic.pairs['down'])} during the outage")
     check_resends(result, pairs)
+
+
+def check_emails(run, result, worker, prefix):
+    """The emails of inquiries stored while Redis was down had no job: the sweep sends
+    them once Redis is back (within about two minutes)."""
+    expected = 2 * len(stored_counts(run.pg, prefix))
+    deadline, started = time.monotonic() + SWEEP_WAIT_SECONDS, time.monotonic()
     states = notification_states(run.pg, prefix)
+    while states.get("sent", 0) < expected and time.monotonic() < deadline:
+        time.sleep(1)
+        states = notification_states(run.pg, prefix)
     result.emails = states.get("sent", 0)
-    say(f"  notifications: {states}")
+    say(f"  notifications {time.monotonic() - started:.0f} s after the traffic: {states}")
+    result.check(
+        states == {"sent": expected},
+        f"every email sent by the worker, those queued during the outage by the sweep "
+        f"({states}, expected {expected} sent)",
+    )
+    result.check(worker.running, "the worker lived through the outage")
 
 
 def check_log(result, server, traffic, logs):

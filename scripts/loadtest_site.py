@@ -31,7 +31,6 @@ def base_env(pg, port, **extra):
         "REDIS_URL": "",  # local-memory cache unless a scenario shares Redis
         "EMAIL_BACKEND": LOCMEM_EMAIL,
         "INTAKE_NOTIFY_EMAILS": INTAKE_ADDRESS,
-        "INQUIRY_EMAILS_IN_REQUEST": "true",
         "INQUIRY_RATE_LIMIT": 1_000_000,  # raised out of reach except in two-servers
         "INQUIRY_RATE_WINDOW_SECONDS": 600,
         "SITE_URL": f"http://127.0.0.1:{port}",

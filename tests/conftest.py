@@ -25,6 +25,12 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Jobs run where they are queued (huey's immediate mode, in memory): a test sees the
+    # email a stored inquiry's job sends without a worker. Makefile's HUEY_IMMEDIATE=true
+    # does the same from the start; this covers a bare `pytest`.
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
     # No test reaches the internet: check_links tests external links on a local server.
     settings.PAGES_CHECK_EXTERNAL_LINKS = False
     # Uploads and renditions (the demo image too) go to a throwaway folder, never media/.

@@ -8,6 +8,7 @@ timeline is complete whatever screen made the change.
 from inquiries.models.inquiry import Inquiry
 from inquiries.models.outbox import Notification, NotificationQuerySet, RetentionRun
 from inquiries.models.queries import InquiryQuerySet, promise_kept_q, waiting_too_long_q
+from inquiries.models.snapshot import DashboardSnapshot
 from inquiries.models.timeline import (
     NO_RESPONSE_AFTER,
     ContactAttempt,
@@ -19,6 +20,7 @@ from inquiries.models.topic import Topic
 __all__ = [
     "NO_RESPONSE_AFTER",
     "ContactAttempt",
+    "DashboardSnapshot",
     "Inquiry",
     "InquiryEvent",
     "InquiryQuerySet",

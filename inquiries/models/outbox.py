@@ -21,8 +21,8 @@ class NotificationQuerySet(models.QuerySet):
 class Notification(models.Model):
     """An email about an inquiry, stored with its send state so a failure is retried.
 
-    Stored in the same transaction as the inquiry and sent after commit, so a mail
-    failure can never lose an inquiry; `send_pending_notifications` retries.
+    Stored in the same transaction as the inquiry; a job sends it after commit, so a
+    mail failure can never lose an inquiry, and retries it (inquiries/outbox.py).
     """
 
     class Kind(models.TextChoices):
@@ -127,9 +127,12 @@ class Notification(models.Model):
         self.attempts += 1
         self.last_error = f"{type(error).__name__}: {error}"[:500]
         if self.attempts >= self.MAX_ATTEMPTS:
+            # Given up: next_attempt_at keeps when (the dashboard counts recent ones).
             self.state = self.State.FAILED
-        delay = timedelta(minutes=2 ** (self.attempts - 1))
-        self.next_attempt_at = timezone.now() + delay
+            self.next_attempt_at = timezone.now()
+        else:
+            delay = timedelta(minutes=2 ** (self.attempts - 1))
+            self.next_attempt_at = timezone.now() + delay
         self.save(update_fields=["state", "attempts", "last_error", "next_attempt_at"])
         retry = "gave up" if self.state == self.State.FAILED else "will retry"
         self.inquiry.record_event(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from inquiries.consent import CONSENT_TEXT, CONSENT_VERSION
+from inquiries.dashboard_snapshot import take_snapshot
 from inquiries.models import Inquiry, Topic
 from inquiries.roles import CONTENT_EDITORS, INTAKE_STAFF
 from pages.models import Page
@@ -106,6 +107,7 @@ def test_intake_staffer_finds_the_urgent_inquiry_first_and_works_it(
     page.locator(".breadcrumbs").get_by_role("link", name="Inquiries").last.click()
     expect(references.first).to_have_text(urgent.reference)
     expect(page.locator("#result_list tbody tr").first).to_contain_text("Contacted")
+    take_snapshot()  # the worker's figures of this minute
     page.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Inquiry dashboard")
     right_now = page.get_by_role("region", name="Right now")

@@ -4,7 +4,6 @@ filed as spam, it was stored without them."""
 import pytest
 
 from inquiries.models import Inquiry, Notification
-from inquiries.services import send_due_notifications
 from tests.inquiries.crm_factories import action_url, make_inquiry, queue_url
 
 Status = Inquiry.Status
@@ -64,17 +63,3 @@ def test_emails_already_sent_before_a_mistaken_spam_mark_are_not_sent_again(
     assert inquiry.status == Status.NEW
     assert mailoutbox == []
     assert inquiry.notifications.count() == 2
-
-
-def test_with_emails_out_of_the_request_they_are_queued_due_at_once(
-    intake_client, settings, mailoutbox, django_capture_on_commit_callbacks
-):
-    settings.INQUIRY_EMAILS_IN_REQUEST = False
-    inquiry = make_inquiry(status=Status.SPAM)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        not_spam_by_bulk_action(intake_client, inquiry)
-
-    assert mailoutbox == []
-    assert send_due_notifications() == (2, 0)  # what the sender next to gunicorn runs
-    assert len(mailoutbox) == 2

@@ -4,13 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
 from inquiries.emails import NoRecipients
 from inquiries.models import Inquiry, InquiryEvent, Notification, Topic
-from inquiries.services import send_due_notifications
+from inquiries.outbox import send_due_notifications
 from tests.inquiries.factories import form_data, make_inquiry, post_form
 
 URL = "/get-in-touch/"
@@ -142,14 +142,15 @@ def test_smtp_failure_keeps_the_inquiry_and_records_the_failure(
     inquiry = submit(client, django_capture_on_commit_callbacks)
 
     assert Inquiry.objects.filter(pk=inquiry.pk, status=Inquiry.Status.NEW).exists()
-    # The first email meets the outage and records it; the second isn't tried in the
-    # same request (the mail server is down), so the patient waits for one timeout.
+    # The first email's job meets the outage, records it and backs off; the second job
+    # doesn't try the server it knows is down (no timeout per email): it stays due, for
+    # the sweep.
     failed, waiting = inquiry.notifications.order_by("-attempts")
     assert failed.attempts == 1 and failed.last_error.startswith("SMTPServerDisconnected")
+    assert failed.state == Notification.State.PENDING
+    assert failed.next_attempt_at > timezone.now()
     assert waiting.attempts == 0 and waiting.last_error == ""
-    for notification in (failed, waiting):
-        assert notification.state == Notification.State.PENDING
-        assert notification.next_attempt_at > timezone.now()
+    assert waiting.state == Notification.State.PENDING
     assert inquiry.events.filter(kind=InquiryEvent.Kind.EMAIL_FAILED).count() == 1
     assert mailoutbox == []
 
@@ -162,7 +163,7 @@ def test_retry_command_sends_failed_emails_once_their_backoff_has_passed(
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
     call_command("send_pending_notifications")
-    assert mailoutbox == []  # still backing off
+    assert len(mailoutbox) == 1  # the one never tried; the failed one is backing off
 
     inquiry.notifications.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
     call_command("send_pending_notifications")
@@ -171,23 +172,20 @@ def test_retry_command_sends_failed_emails_once_their_backoff_has_passed(
     assert sorted(message.to[0] for message in mailoutbox) == ["ada@example.com", INTAKE[0]]
     notifications = inquiry.notifications.all()
     assert {notification.state for notification in notifications} == {Notification.State.SENT}
-    # The email tried in the request, and the one that waited for the retry.
+    # The email tried by its job, and the one that waited for the command.
     assert sorted(notification.attempts for notification in notifications) == [1, 2]
     assert {notification.last_error for notification in notifications} == {""}
 
 
-def test_retry_command_leaves_emails_the_request_is_still_sending(
+def test_the_request_itself_sends_nothing(
     client, db, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        post_form(client, form_data())  # the request died before sending its emails
+        response = post_form(client, form_data())  # the jobs are queued only after commit
 
-    assert send_due_notifications() == (0, 0)
-
-    Notification.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
-    assert send_due_notifications() == (2, 0)
-    assert send_due_notifications() == (0, 0)
-    assert len(mailoutbox) == 2
+    assert response.status_code == 303
+    assert mailoutbox == []
+    assert Notification.objects.filter(state=Notification.State.PENDING).count() == 2
 
 
 def test_retry_command_gives_up_after_the_last_attempt(db, settings, mailoutbox):
@@ -261,25 +259,6 @@ def test_concurrent_runs_skip_an_email_another_run_is_sending(mailoutbox):
     assert during == (0, 0)
     assert after == (1, 0)
     assert len(mailoutbox) == 1
-
-
-def test_queue_only_mode_leaves_emails_due_for_the_sender(
-    client, db, settings, mailoutbox, django_capture_on_commit_callbacks
-):
-    settings.INQUIRY_EMAILS_IN_REQUEST = False
-
-    inquiry = submit(client, django_capture_on_commit_callbacks)
-    queued_while_nothing_sent = len(mailoutbox)
-    call_command("send_pending_notifications")
-
-    assert queued_while_nothing_sent == 0
-    assert len(mailoutbox) == 2
-    assert set(inquiry.notifications.values_list("state", flat=True)) == {"sent"}
-
-
-def test_watch_mode_refuses_a_nonsense_interval(db):
-    with pytest.raises(CommandError, match="positive number of seconds"):
-        call_command("send_pending_notifications", "--watch", "0")
 
 
 class CountingFailingBackend(FailingBackend):

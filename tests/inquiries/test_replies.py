@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inquiries.models import Inquiry, InquiryEvent, Notification, ReplyTemplate
+from inquiries.outbox import send_due_notifications
 from inquiries.replies import (
     PLACEHOLDERS,
     ReplyRefused,
@@ -18,7 +19,6 @@ from inquiries.replies import (
     reply_problems,
     template_problems,
 )
-from inquiries.services import send_due_notifications
 from tests.inquiries.crm_factories import change_url, make_inquiry, queue_url
 
 Kind = InquiryEvent.Kind

@@ -58,6 +58,13 @@ def hostile_inquiry(db):
     )
 
 
+def dashboard_with_figures(inquiry):
+    from inquiries.dashboard_snapshot import take_snapshot
+
+    take_snapshot()  # what the worker does every minute
+    return dashboard_url()
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -65,7 +72,7 @@ def hostile_inquiry(db):
         lambda inquiry: f"{queue_url()}?{urlencode({'q': 'alert'})}",
         change_url,
         history_url,
-        lambda inquiry: dashboard_url(),
+        dashboard_with_figures,
     ],
     ids=["queue", "search", "detail", "history", "dashboard"],
 )

@@ -5,8 +5,9 @@ from consultations.reminders import send_due_reminders
 
 class Command(BaseCommand):
     help = (
-        "Email the reminder of each consultation 24 hours ahead. Safe to run every few "
-        "minutes, even when runs overlap: each booking is reminded once."
+        "Queue the reminder of each consultation due 24 hours ahead, for the worker to "
+        "send (it runs this every five minutes itself). Safe alongside it: each booking is "
+        "reminded once."
     )
 
     def add_arguments(self, parser):
@@ -17,4 +18,4 @@ class Command(BaseCommand):
             raise CommandError("--limit must be at least 1.")
         count = send_due_reminders(limit=limit)
         if count or options["verbosity"] > 1:
-            self.stdout.write(self.style.SUCCESS(f"{count} reminders queued and sent"))
+            self.stdout.write(self.style.SUCCESS(f"{count} reminders queued"))

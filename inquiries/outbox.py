@@ -1,0 +1,216 @@
+"""The outbox's delivery: every email about an inquiry (intake, acknowledgement, reply) is
+sent and retried here, by the job engine's worker, never by a web request.
+
+The Notification rows are the record (the timeline, failed sends, the queue's "Reply
+failed" filter). Storing a row queues a delivery job after commit; if that job is lost
+(the process died between commit and enqueue, or Redis was down), the sweep queues it
+again a minute later, so no email waits for ever. A job locks its row and skips it when
+another worker holds it or it was sent, so two workers never send one email. A failed
+send backs off exponentially (Notification.mark_failed) and gives up visibly on the
+timeline after Notification.MAX_ATTEMPTS tries.
+
+Delivery is at least once: if the database fails in the instant between handing an
+email to the mail server and recording it as sent, the next try sends it again.
+"""
+
+import logging
+import smtplib
+import socket
+import sqlite3
+from datetime import timedelta
+
+import redis
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from huey.contrib.djhuey import db_task
+
+from clinic import outages
+from inquiries import emails
+from inquiries.models import Notification
+
+logger = logging.getLogger(__name__)
+
+# The mail server can't be reached: refused, reset, unknown host, timed out, or it hung
+# up. A refusal of one message (a bad address, say) is that email's failure, not an outage.
+MAIL_SERVER_DOWN = (
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+)
+# The job queue can't be reached: Redis in production, the SQLite file for `make run`.
+QUEUE_DOWN = (redis.exceptions.RedisError, sqlite3.Error, OSError)
+
+# A pending email due for longer than this has lost its job (or is behind a long queue,
+# where a second job costs one skipped look at a row): the sweep queues it again.
+SWEEP_GRACE = timedelta(minutes=1)
+SWEEP_LIMIT = 5000
+# A job may find its email due a little in the future: the web server that stored it may
+# run a second or two ahead of the worker's machine. Within this, it is due.
+CLOCK_SLACK = timedelta(seconds=30)
+# Emails per delivery job: the sweep's catch-up goes in few jobs, each row still locked
+# and sent on its own.
+JOB_SIZE = 50
+
+SENDERS = {
+    Notification.Kind.INTAKE: emails.send_intake_notification,
+    Notification.Kind.ACKNOWLEDGEMENT: emails.send_acknowledgement,
+}
+# Replies and confirmations carry their own text, so their sender takes the notification itself.
+NOTIFICATION_SENDERS = {
+    Notification.Kind.REPLY: emails.send_reply,
+    Notification.Kind.BOOKING: emails.send_booking_confirmation,
+    Notification.Kind.REMINDER: emails.send_booking_confirmation,
+}
+
+
+def queue_delivery(notifications):
+    """Queue the stored emails' delivery once the transaction commits (the job must
+    find the rows). Called inside the transaction that stores them."""
+    ids = [notification.pk for notification in notifications]
+    if ids:
+        transaction.on_commit(lambda: enqueue_deliveries(ids), robust=True)
+
+
+def enqueue_deliveries(ids, *, delay=None):
+    """Put delivery jobs on the queue, one per JOB_SIZE emails (an inquiry's two emails:
+    one round trip to Redis); with the queue unreachable, log the outage once and leave
+    the rows pending for the sweep. Return how many emails were queued."""
+    if not ids or not outages.jobs.worth_trying():
+        return 0
+    try:
+        for start in range(0, len(ids), JOB_SIZE):
+            chunk = list(ids[start : start + JOB_SIZE])
+            if delay:
+                deliver.schedule((chunk,), delay=delay)
+            else:
+                deliver(chunk)
+    except QUEUE_DOWN as error:
+        outages.jobs.failed(error)
+        return 0
+    outages.jobs.answered()
+    return len(ids)
+
+
+@db_task()
+def deliver(notification_ids):
+    """The delivery job: its arguments are rows' ids, never an address or a message."""
+    outcomes = []
+    for notification_id in notification_ids:
+        try:
+            outcomes.append(deliver_now(notification_id))
+        except DatabaseError as error:
+            if not outages.is_database_down(error):
+                raise
+            # PostgreSQL went away: the rows stay pending (an email whose "sent" mark
+            # could not be saved may go twice) and the sweep queues them again; logged once.
+            outages.database.failed(error)
+            return [*outcomes, "skipped"]
+    return outcomes
+
+
+def deliver_now(notification_id):
+    """Send one email unless it is sent, given up, not due, or another worker holds it.
+    Return "sent", "failed" or "skipped"; a failure queues the retry at its back-off."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("inquiry", "template", "sent_by")
+            .filter(pk=notification_id, state=Notification.State.PENDING)
+            .first()
+        )
+        if notification is None or notification.next_attempt_at > timezone.now() + CLOCK_SLACK:
+            return "skipped"  # sent, given up, held by another worker, or a retry not yet due
+        if not outages.email.worth_trying():
+            # The mail server is down: no timeout per email; the sweep comes back for it.
+            return "skipped"
+        sent = send_notification(notification)
+    if sent:
+        return "sent"
+    if notification.state == Notification.State.PENDING:
+        wait = (notification.next_attempt_at - timezone.now()).total_seconds()
+        enqueue_deliveries([notification.pk], delay=max(wait, 1))
+    return "failed"
+
+
+def send_notification(notification):
+    """Send one email and record the outcome on it; never raises for a failed send."""
+    try:
+        if notification.kind in NOTIFICATION_SENDERS:
+            NOTIFICATION_SENDERS[notification.kind](notification)
+        else:
+            SENDERS[notification.kind](notification.inquiry)
+    except MAIL_SERVER_DOWN as error:
+        # Recorded on the notification and retried; the log says once that the mail
+        # server is down and once that it is back, not a line per email.
+        outages.email.failed(error)
+        notification.mark_failed(error)
+        return False
+    except Exception as error:  # anything else (a template, a bad address) is retried too
+        logger.warning(
+            "%s for %s failed: %s",
+            notification.get_kind_display(),
+            notification.inquiry.reference,
+            type(error).__name__,
+        )
+        notification.mark_failed(error)
+        return False
+    outages.email.answered()
+    notification.mark_sent()
+    return True
+
+
+def lost_deliveries(*, now=None):
+    """Pending emails due for longer than SWEEP_GRACE: their job was lost."""
+    now = now or timezone.now()
+    return Notification.objects.filter(
+        state=Notification.State.PENDING, next_attempt_at__lte=now - SWEEP_GRACE
+    ).order_by("next_attempt_at", "pk")
+
+
+def sweep():
+    """Queue a delivery job for each email whose job was lost; return how many."""
+    ids = list(lost_deliveries().values_list("pk", flat=True)[:SWEEP_LIMIT])
+    if ids:
+        logger.info("Outbox sweep: %d due email(s) queued again", len(ids))
+    return enqueue_deliveries(ids)
+
+
+def send_due_notifications(*, limit=100):
+    """Send pending emails whose time has come, now, in this process (the manual
+    `send_pending_notifications`): each is locked while it is sent, and a worker
+    sending at the same time skips it, so each goes once."""
+    sent = failed = 0
+    for _ in range(limit):
+        with transaction.atomic():
+            notification = (
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("inquiry", "template", "sent_by")
+                .filter(state=Notification.State.PENDING, next_attempt_at__lte=timezone.now())
+                .order_by("next_attempt_at", "pk")
+                .first()
+            )
+            if notification is None:
+                break
+            if send_notification(notification):
+                sent += 1
+            else:
+                failed += 1
+    return sent, failed
+
+
+def health(*, now=None):
+    """What the dashboard's health panel shows of the outbox, in two indexed queries."""
+    now = now or timezone.now()
+    oldest = (
+        Notification.objects.filter(state=Notification.State.PENDING)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    # A given-up email's next_attempt_at is when it gave up (Notification.mark_failed).
+    given_up = Notification.objects.filter(
+        state=Notification.State.FAILED, next_attempt_at__gte=now - timedelta(days=7)
+    ).count()
+    return {"oldest_unsent_age": (now - oldest) if oldest else None, "failed_7_days": given_up}

@@ -1,0 +1,129 @@
+"""`make run` starts the site and its job worker with one command; Ctrl-C stops both.
+
+Runs the real launcher (scripts/run_site.py) on a SQLite database of its own, as a
+newcomer's first `make run` does, and checks that an inquiry's emails are sent by the
+worker it started.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PORT = 8757  # this project's test servers use 8750-8769
+
+SUBMIT = """
+from django.test import Client
+from django.test.utils import setup_test_environment
+from tests.inquiries.factories import form_data, post_form
+
+setup_test_environment()
+client = Client()
+client.get("/get-in-touch/")
+print(post_form(client, form_data()).status_code)
+"""
+COUNT_SENT = """
+from inquiries.models import Notification
+print(Notification.objects.filter(state="sent").count(), Notification.objects.count())
+"""
+
+
+def environment(tmp_path, marker):
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DJANGO_SETTINGS_MODULE": "clinic.settings",
+        "DJANGO_DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "HUEY_SQLITE_PATH": str(tmp_path / "jobs.sqlite3"),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "INTAKE_NOTIFY_EMAILS": "intake@clinic.example",
+        "RUN_SITE_TEST_MARKER": marker,
+    }
+
+
+def manage(env, *args):
+    return subprocess.run(  # noqa: S603 (our own manage.py with fixed arguments)
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def answers(port):
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def processes_marked(marker):
+    """Our processes, found by the environment variable the test gave them."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if f"RUN_SITE_TEST_MARKER={marker}".encode() in environ.split(b"\0"):
+            found.append(int(entry.name))
+    return found
+
+
+def wait_for(condition, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def test_make_run_uses_the_launcher():
+    # make from the PATH, as a developer runs it
+    command = ["make", "-n", "run"]
+    plan = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)  # noqa: S603, S607
+
+    assert "scripts/run_site.py" in plan.stdout
+    assert "runserver" not in plan.stdout  # only through the launcher, beside the worker
+
+
+def test_make_runs_launcher_starts_the_worker_and_ctrl_c_stops_both(tmp_path):
+    marker = uuid.uuid4().hex
+    env = environment(tmp_path, marker)
+    assert manage(env, "migrate", "--noinput").returncode == 0
+    launcher = subprocess.Popen(  # noqa: S603
+        [sys.executable, "scripts/run_site.py", str(PORT)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert wait_for(lambda: answers(PORT), 30), "the web server did not start"
+        submitted = manage(env, "shell", "--verbosity", "0", "-c", SUBMIT)
+        assert submitted.stdout.split()[-1:] == ["303"], submitted.stderr
+
+        def both_sent():
+            counted = manage(env, "shell", "--verbosity", "0", "-c", COUNT_SENT)
+            return counted.stdout.split()[-2:] == ["2", "2"]
+
+        sent_by_the_worker = wait_for(both_sent, 30)
+        running = len(processes_marked(marker))
+    finally:
+        launcher.send_signal(signal.SIGINT)  # what Ctrl-C in the terminal sends
+        output, _ = launcher.communicate(timeout=30)
+
+    assert sent_by_the_worker, output
+    assert running >= 3  # the launcher, the web server (and its reloader), the worker
+    assert "Ctrl-C stops both" in output
+    assert not answers(PORT)
+    assert wait_for(lambda: not processes_marked(marker), 10), "a process outlived Ctrl-C"
