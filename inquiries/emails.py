@@ -17,11 +17,12 @@ class NoRecipients(Exception):
     """INTAKE_NOTIFY_EMAILS is empty, so the intake email has nowhere to go."""
 
 
-def admin_change_url(inquiry):
+def work_screen_url(inquiry):
+    """The inquiry's work screen (its old /change/ address only redirects there)."""
     try:
-        path = reverse("admin:inquiries_inquiry_change", args=[inquiry.pk])
+        path = reverse("admin:inquiries_inquiry_work", args=[inquiry.pk])
     except NoReverseMatch:  # the admin is not registered (e.g. a trimmed-down deployment)
-        path = f"/{settings.ADMIN_PATH}inquiries/inquiry/{inquiry.pk}/change/"
+        path = f"/{settings.ADMIN_PATH}inquiries/inquiry/{inquiry.pk}/"
     return settings.SITE_URL + path
 
 
@@ -40,7 +41,7 @@ def send_intake_notification(inquiry):
         **clinic_details(),
         "reference": inquiry.reference,
         "urgent": inquiry.is_urgent,
-        "admin_url": admin_change_url(inquiry),
+        "admin_url": work_screen_url(inquiry),
     }
     subject, body = _render("intake_notification", context)
     send_mail(subject, body, None, recipients)

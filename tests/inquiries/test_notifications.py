@@ -96,8 +96,9 @@ def test_staff_email_holds_none_of_the_patients_details(
     ]:
         assert detail not in text
     assert intake.subject == f"New inquiry {inquiry.reference}"
-    admin_url = f"{settings.SITE_URL}/{settings.ADMIN_PATH}inquiries/inquiry/{inquiry.pk}/change/"
-    assert admin_url in intake.body
+    admin_url = f"{settings.SITE_URL}/{settings.ADMIN_PATH}inquiries/inquiry/{inquiry.pk}/"
+    # The work screen itself, not the old change form address that only redirects there.
+    assert f"{admin_url}\n" in intake.body
 
 
 def test_acknowledgement_names_no_health_details_but_gives_next_steps_and_crisis_lines(
