@@ -21,21 +21,19 @@ from concurrent.futures import ThreadPoolExecutor
 from harness import PROJECT_ROOT, PYTHON, form_tokens
 from loadtest_site import (
     INTAKE_ADDRESS,
+    SWEEP_WAIT_SECONDS,
     PublicForm,
     base_env,
     check_stored_once,
     describe,
-    notification_states,
     port_in_use,
     say,
     server_errors_logged,
     stored_counts,
+    wait_until_sent,
 )
 
 SMTP_EMAIL = "django.core.mail.backends.smtp.EmailBackend"
-# Emails whose job was lost wait for the sweep: up to a minute to its next run, plus the
-# minute a due email is left to its own job first.
-SWEEP_WAIT_SECONDS = 180
 
 
 class SmtpSink:
@@ -84,15 +82,6 @@ def submit_all(form, port, env, prefix, count, clients, progress=None):
 
     with ThreadPoolExecutor(max_workers=clients) as pool:
         return list(pool.map(submit, enumerate(form_tokens(env, count))))
-
-
-def wait_until_sent(run, prefix, expected, seconds):
-    deadline, started = time.monotonic() + seconds, time.monotonic()
-    while True:
-        states = notification_states(run.pg, prefix)
-        if states.get("sent", 0) >= expected or time.monotonic() > deadline:
-            return states, time.monotonic() - started
-        time.sleep(1)
 
 
 def check_at_the_sink(run, result, sink, prefix, count, *, twice_allowed=False):

@@ -18,6 +18,7 @@ from harness import form_tokens
 from loadtest_site import (
     ARTICLE,
     FORM,
+    SWEEP_WAIT_SECONDS,
     PublicForm,
     base_env,
     check_resends,
@@ -32,7 +33,6 @@ from loadtest_site import (
 )
 
 PHASES = ("up", "down", "back")
-SWEEP_WAIT_SECONDS = 180
 SECONDS = {"up": 3, "down": 5, "back": 4}
 PUBLIC_PAGES = ("/", ARTICLE, FORM)
 TRACEBACK = "Traceback (most recent call last)"

@@ -6,6 +6,7 @@ import http.client
 import re
 import socket
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -239,3 +240,26 @@ def check_stored_once(result, outcomes, counts):
     result.check(
         result.duplicates == 0, f"no inquiry stored twice ({result.duplicates} duplicates)"
     )
+
+
+def redis_command(url, *command):
+    """One command to a Redis, through redis-py (the site's client too)."""
+    import redis
+
+    with redis.Redis.from_url(url) as client:
+        return client.execute_command(*command)
+
+
+# Emails whose job was lost (PostgreSQL or Redis down when it ran, a worker killed) wait
+# for the sweep: up to a minute to its next run, plus the minute a due email is left to
+# its own job first.
+SWEEP_WAIT_SECONDS = 180
+
+
+def wait_until_sent(run, prefix, expected, seconds):
+    deadline, started = time.monotonic() + seconds, time.monotonic()
+    while True:
+        states = notification_states(run.pg, prefix)
+        if states.get("sent", 0) >= expected or time.monotonic() > deadline:
+            return states, time.monotonic() - started
+        time.sleep(1)
