@@ -13,6 +13,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from clinicfacts.models import OpeningHours
+
 MANAGE_TIMES_PERMISSION = "consultations.manage_consultation_times"
 
 
@@ -85,14 +87,7 @@ class ConsultationOffer(models.Model):
 class WeeklyHours(models.Model):
     """When, each week, an offer's consultations may start and must have ended."""
 
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
+    Weekday = OpeningHours.Weekday  # the days as the clinic's opening hours name them
 
     offer = models.ForeignKey(ConsultationOffer, on_delete=models.CASCADE, related_name="hours")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
