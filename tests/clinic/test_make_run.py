@@ -5,7 +5,6 @@ newcomer's first `make run` does, and checks that an inquiry's emails are sent b
 worker it started.
 """
 
-import os
 import signal
 import socket
 import subprocess
@@ -14,7 +13,8 @@ import time
 import uuid
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from tests.inquiries.test_form_on_sqlite import PROJECT_ROOT, development_env, run_manage
+
 PORT = 8757  # this project's test servers use 8750-8769
 
 SUBMIT = """
@@ -31,30 +31,6 @@ COUNT_SENT = """
 from inquiries.models import Notification
 print(Notification.objects.filter(state="sent").count(), Notification.objects.count())
 """
-
-
-def environment(tmp_path, marker):
-    return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "DJANGO_SETTINGS_MODULE": "clinic.settings",
-        "DJANGO_DEBUG": "true",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "HUEY_SQLITE_PATH": str(tmp_path / "jobs.sqlite3"),
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "INTAKE_NOTIFY_EMAILS": "intake@clinic.example",
-        "RUN_SITE_TEST_MARKER": marker,
-    }
-
-
-def manage(env, *args):
-    return subprocess.run(  # noqa: S603 (our own manage.py with fixed arguments)
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def answers(port):
@@ -97,8 +73,8 @@ def test_make_run_uses_the_launcher():
 
 def test_make_runs_launcher_starts_the_worker_and_ctrl_c_stops_both(tmp_path):
     marker = uuid.uuid4().hex
-    env = environment(tmp_path, marker)
-    assert manage(env, "migrate", "--noinput").returncode == 0
+    env = development_env(tmp_path, RUN_SITE_TEST_MARKER=marker)
+    assert run_manage(env, "migrate", "--noinput").returncode == 0
     launcher = subprocess.Popen(  # noqa: S603
         [sys.executable, "scripts/run_site.py", str(PORT)],
         cwd=PROJECT_ROOT,
@@ -109,11 +85,11 @@ def test_make_runs_launcher_starts_the_worker_and_ctrl_c_stops_both(tmp_path):
     )
     try:
         assert wait_for(lambda: answers(PORT), 30), "the web server did not start"
-        submitted = manage(env, "shell", "--verbosity", "0", "-c", SUBMIT)
+        submitted = run_manage(env, "shell", "--verbosity", "0", "-c", SUBMIT)
         assert submitted.stdout.split()[-1:] == ["303"], submitted.stderr
 
         def both_sent():
-            counted = manage(env, "shell", "--verbosity", "0", "-c", COUNT_SENT)
+            counted = run_manage(env, "shell", "--verbosity", "0", "-c", COUNT_SENT)
             return counted.stdout.split()[-2:] == ["2", "2"]
 
         sent_by_the_worker = wait_for(both_sent, 30)

@@ -30,8 +30,9 @@ print(HUEY.pending_count())
 """
 
 
-def manage(tmp_path, *args):
-    env = {
+def development_env(tmp_path, **extra):
+    """`make run`'s settings, with the database, media and job queue in tmp_path."""
+    return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DJANGO_SETTINGS_MODULE": "clinic.settings",
         "DJANGO_DEBUG": "true",
@@ -41,7 +42,11 @@ def manage(tmp_path, *args):
         # The job queue's SQLite file, beside the database rather than in the project.
         "HUEY_SQLITE_PATH": str(tmp_path / "jobs.sqlite3"),
         "INTAKE_NOTIFY_EMAILS": "intake@clinic.example",
+        **extra,
     }
+
+
+def run_manage(env, *args):
     return subprocess.run(  # noqa: S603 (our own manage.py with fixed arguments)
         [sys.executable, "manage.py", *args],
         cwd=PROJECT_ROOT,
@@ -50,6 +55,10 @@ def manage(tmp_path, *args):
         text=True,
         timeout=120,
     )
+
+
+def manage(tmp_path, *args):
+    return run_manage(development_env(tmp_path), *args)
 
 
 def test_form_stores_a_submission_once_on_the_development_database(tmp_path):
