@@ -163,33 +163,27 @@ CACHES = {
 # to immediate mode (tests/conftest.py): a job runs where it is queued.
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
 _IN_WORKER = "run_huey" in sys.argv
+HUEY = {
+    "name": "clinic-jobs",
+    "immediate": HUEY_IMMEDIATE,
+    "results": False,  # no job's return value is read; don't keep them in the queue
+    "consumer": {"workers": 2, "worker_type": "thread"},
+}
 if REDIS_URL:
     import redis
 
-    HUEY = {
-        "huey_class": "huey.RedisHuey",
-        "name": "clinic-jobs",
-        "immediate": HUEY_IMMEDIATE,
-        "results": False,  # no job's return value is read; don't keep them in the queue
-        # A request that queues a job gives up on a dead or hung Redis quickly (the outbox
-        # sweep sends the email later); the worker waits on the queue for up to a second
-        # at a time (read_timeout), so its socket must wait longer than that.
-        "connection_pool": redis.ConnectionPool.from_url(
-            REDIS_URL,
-            socket_connect_timeout=0.25 if not _IN_WORKER else 2,
-            socket_timeout=0.5 if not _IN_WORKER else 5,
-        ),
-        "consumer": {"workers": 2, "worker_type": "thread"},
-    }
+    HUEY["huey_class"] = "huey.RedisHuey"
+    # A request that queues a job gives up on a dead or hung Redis quickly (the outbox
+    # sweep sends the email later); the worker waits on the queue for up to a second at
+    # a time (read_timeout), so its socket must wait longer than that.
+    HUEY["connection_pool"] = redis.ConnectionPool.from_url(
+        REDIS_URL,
+        socket_connect_timeout=0.25 if not _IN_WORKER else 2,
+        socket_timeout=0.5 if not _IN_WORKER else 5,
+    )
 else:
-    HUEY = {
-        "huey_class": "huey.SqliteHuey",
-        "name": "clinic-jobs",
-        "immediate": HUEY_IMMEDIATE,
-        "results": False,  # no job's return value is read; don't keep them in the queue
-        "filename": str(env_str("HUEY_SQLITE_PATH") or BASE_DIR / "jobs.sqlite3"),
-        "consumer": {"workers": 2, "worker_type": "thread"},
-    }
+    HUEY["huey_class"] = "huey.SqliteHuey"
+    HUEY["filename"] = str(env_str("HUEY_SQLITE_PATH") or BASE_DIR / "jobs.sqlite3")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -29,8 +29,9 @@ def take_snapshot(*, now=None):
     """Compute the figures and store them as the latest snapshot."""
     started = time.monotonic()
     now = now or timezone.now()
-    figures = dashboard.figures(changelist_url=changelist_url(), now=now)
-    figures["funnel"] = consultation_funnel(changelist_url(), now)
+    queue_url = changelist_url()
+    figures = dashboard.figures(changelist_url=queue_url, now=now)
+    figures["funnel"] = consultation_funnel(queue_url, now)
     snapshot, _ = DashboardSnapshot.objects.update_or_create(
         pk=SNAPSHOT_ID,
         defaults={

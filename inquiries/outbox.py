@@ -114,12 +114,7 @@ def deliver_now(notification_id):
     """Send one email unless it is sent, given up, not due, or another worker holds it.
     Return "sent", "failed" or "skipped"; a failure queues the retry at its back-off."""
     with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("inquiry", "template", "sent_by")
-            .filter(pk=notification_id, state=Notification.State.PENDING)
-            .first()
-        )
+        notification = _locked_pending().filter(pk=notification_id).first()
         if notification is None or notification.next_attempt_at > timezone.now() + CLOCK_SLACK:
             return "skipped"  # sent, given up, held by another worker, or a retry not yet due
         if not outages.email.worth_trying():
@@ -132,6 +127,16 @@ def deliver_now(notification_id):
         wait = (notification.next_attempt_at - timezone.now()).total_seconds()
         enqueue_deliveries([notification.pk], delay=max(wait, 1))
     return "failed"
+
+
+def _locked_pending():
+    """Pending emails, each locked by whoever sends it; rows another process holds are
+    skipped, so two senders never send one email."""
+    return (
+        Notification.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("inquiry", "template", "sent_by")
+        .filter(state=Notification.State.PENDING)
+    )
 
 
 def send_notification(notification):
@@ -185,9 +190,8 @@ def send_due_notifications(*, limit=100):
     for _ in range(limit):
         with transaction.atomic():
             notification = (
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("inquiry", "template", "sent_by")
-                .filter(state=Notification.State.PENDING, next_attempt_at__lte=timezone.now())
+                _locked_pending()
+                .filter(next_attempt_at__lte=timezone.now())
                 .order_by("next_attempt_at", "pk")
                 .first()
             )

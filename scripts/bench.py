@@ -98,7 +98,7 @@ def prepare_site(env, rows):
         log(f"  generated in {time.monotonic() - started:.0f} s")
     manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
     # The dashboard's first figures, as the worker makes them every minute.
-    manage(env, "shell", "-c", "from inquiries.dashboard_snapshot import take_snapshot as t; t()")
+    shell(env, "from inquiries.dashboard_snapshot import take_snapshot; take_snapshot()")
 
 
 EMAIL_OF_SOME_INQUIRY = """

@@ -208,16 +208,15 @@ class Gunicorn:
 class Worker:
     """The site's job worker (`manage.py run_huey`), as a clinic runs it beside gunicorn."""
 
-    def __init__(self, env, *, log_path=None, extra_args=()):
+    def __init__(self, env, *, log_path=None):
         self.env = env
-        self.extra_args = list(extra_args)
         self.log_path = log_path or Path(tempfile.mkstemp(prefix="worker-", suffix=".log")[1])
         self.process = None
         self.start()
 
     def start(self):
         self.process = subprocess.Popen(
-            [PYTHON, "manage.py", "run_huey", *self.extra_args],
+            [PYTHON, "manage.py", "run_huey"],
             cwd=PROJECT_ROOT,
             env=self.env,
             stdout=open(self.log_path, "a"),
