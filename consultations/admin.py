@@ -21,6 +21,7 @@ from consultations.models import (
     WeeklyHours,
 )
 from consultations.staff_views import screen_urls
+from inquiries.models.inquiry import staff_name
 from staff.audit import record_access
 from staff.models import AuditEntry
 
@@ -195,7 +196,7 @@ class BookingAdmin(admin.ModelAdmin):
     def booked_by_name(self, booking):
         if booking.booked_by_id is None:
             return "The patient"
-        return booking.booked_by.first_name or booking.booked_by.get_username()
+        return staff_name(booking.booked_by)
 
     def has_add_permission(self, request):
         return False

@@ -16,6 +16,7 @@ from consultations.reminders import withdraw_reminder
 from consultations.slots import is_offered
 from inquiries.changes import change_inquiry
 from inquiries.models import Inquiry, InquiryEvent
+from inquiries.models.inquiry import staff_name
 
 
 class TimeTaken(Exception):
@@ -88,9 +89,13 @@ def _schedule(inquiry, actor):
         inquiry.transition_to(Inquiry.Status.CONSULTATION_SCHEDULED, actor=actor)
 
 
+def _by_whom(actor):
+    return f"by {staff_name(actor)}" if actor else "by the patient"
+
+
 def _describe(booking, actor):
     offer = booking.offer
-    who = f"by {actor.first_name or actor.get_username()}" if actor else "by the patient"
+    who = _by_whom(actor)
     kind = offer.get_kind_display().lower()
     return f"{when_text(booking.starts_at)}, {kind}, {offer.location.name} ({who})"
 
@@ -219,7 +224,7 @@ def _cancel_verb(inquiry, booking, *, actor):
     inquiry.refresh_from_db()
     if inquiry.status == Inquiry.Status.CONSULTATION_SCHEDULED:
         inquiry.transition_to(Inquiry.Status.CONTACTED, actor=actor)
-    who = f"by {actor.first_name or actor.get_username()}" if actor else "by the patient"
+    who = _by_whom(actor)
     inquiry.record_event(
         InquiryEvent.Kind.CONSULTATION,
         actor=actor,

@@ -5,12 +5,11 @@ through consultations/booking.py, so the timeline and the audit trail get it."""
 
 import uuid
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import include, path, reverse
+from django.urls import include, path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,10 +17,9 @@ from consultations import booking as booking_service
 from consultations.models import Booking
 from consultations.picker import active_offers, chosen_slot, picker_context
 from consultations.slots import Slot
-from inquiries.models import Inquiry, ReplyTemplate
-
-# The reply a missed consultation offers (seeded by inquiries' migration 0010).
-NO_RESPONSE_TEMPLATE = "Could not reach you"
+from inquiries.admin.screens import inquiry_or_404, render_screen, url
+from inquiries.admin.work_screen import NO_RESPONSE_TEMPLATE
+from inquiries.models import ReplyTemplate
 
 BOOK_PERMISSION = "consultations.change_booking"
 TAKEN = "That time was just taken. These times are still free:"
@@ -32,27 +30,6 @@ def _require(request):
         request.user.has_perm(BOOK_PERMISSION) and request.user.has_perm("inquiries.view_inquiry")
     ):
         raise PermissionDenied
-
-
-def _work_url(inquiry):
-    return reverse("admin:inquiries_inquiry_work", args=[inquiry.pk])
-
-
-def _render(request, template, title, context):
-    context = {
-        **admin.site.each_context(request),
-        "title": title,
-        "opts": Booking._meta,
-        **context,
-    }
-    request.current_app = admin.site.name
-    return TemplateResponse(request, template, context)
-
-
-def _inquiry(pk):
-    if not str(pk).isdigit():
-        raise Http404("No such inquiry.")
-    return get_object_or_404(Inquiry.objects.select_related("topic"), pk=int(pk))
 
 
 def _booking(pk):
@@ -73,7 +50,12 @@ def _token(request):
 def _pick(request, *, inquiry, title, book, moving=None):
     offers = active_offers()
     key = request.POST.get("time") if request.method == "POST" else request.GET.get("time")
-    context = {"inquiry": inquiry, "work_url": _work_url(inquiry), "moving": moving}
+    context = {
+        "inquiry": inquiry,
+        "work_url": url("work", inquiry),
+        "moving": moving,
+        "opts": Booking._meta,
+    }
     message = ""
     if key is not None:
         chosen = chosen_slot(key, offers)
@@ -98,10 +80,10 @@ def _pick(request, *, inquiry, title, book, moving=None):
                 when=booking_service.when_text(starts_at),
                 request_token=uuid.uuid4(),
             )
-            return _render(request, "admin/consultations/confirm.html", title, context)
+            return render_screen(request, "admin/consultations/confirm.html", title, context)
     context.update(message=message, **picker_context(request, offers))
     status = 400 if message else 200
-    response = _render(request, "admin/consultations/pick.html", title, context)
+    response = render_screen(request, "admin/consultations/pick.html", title, context)
     response.status_code = 409 if message == TAKEN else status
     return response
 
@@ -109,7 +91,7 @@ def _pick(request, *, inquiry, title, book, moving=None):
 @require_http_methods(["GET", "HEAD", "POST"])
 def book_view(request, pk):
     _require(request)
-    inquiry = _inquiry(pk)
+    inquiry = inquiry_or_404(pk)
 
     def book(offer, starts_at, token):
         booking, created = booking_service.book(
@@ -119,7 +101,7 @@ def book_view(request, pk):
             messages.success(
                 request, f"Consultation booked for {booking_service.when_text(booking.starts_at)}."
             )
-        return HttpResponseRedirect(_work_url(inquiry))
+        return HttpResponseRedirect(url("work", inquiry))
 
     return _pick(
         request, inquiry=inquiry, title=f"Book a consultation for {inquiry.full_name}", book=book
@@ -133,7 +115,7 @@ def move_view(request, pk):
     inquiry = booking.inquiry
     if not booking.is_upcoming and request.method != "POST":
         messages.error(request, "This consultation is not upcoming, so it can't be moved.")
-        return HttpResponseRedirect(_work_url(inquiry))
+        return HttpResponseRedirect(url("work", inquiry))
 
     def book(offer, starts_at, token):
         try:
@@ -142,12 +124,12 @@ def move_view(request, pk):
             )
         except booking_service.BookingRefused as refused:
             messages.error(request, refused.message)
-            return HttpResponseRedirect(_work_url(inquiry))
+            return HttpResponseRedirect(url("work", inquiry))
         if created:
             messages.success(
                 request, f"Consultation moved to {booking_service.when_text(moved.starts_at)}."
             )
-        return HttpResponseRedirect(_work_url(inquiry))
+        return HttpResponseRedirect(url("work", inquiry))
 
     return _pick(
         request,
@@ -169,7 +151,7 @@ def cancel_view(request, pk):
     else:
         if cancelled:
             messages.success(request, "Consultation cancelled: the time is free again.")
-    return HttpResponseRedirect(_work_url(booking.inquiry))
+    return HttpResponseRedirect(url("work", booking.inquiry))
 
 
 @require_POST
@@ -179,14 +161,14 @@ def outcome_view(request, pk):
     status = request.POST.get("outcome", "")
     if status not in (Booking.Status.ATTENDED, Booking.Status.NO_SHOW):
         messages.error(request, "Choose attended or did not attend.")
-        return HttpResponseRedirect(_work_url(booking.inquiry))
+        return HttpResponseRedirect(url("work", booking.inquiry))
     try:
         booking_service.record_outcome(request, booking, status)
     except booking_service.BookingRefused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(request, f"Marked: {Booking.Status(status).label.lower()}.")
-    return HttpResponseRedirect(_work_url(booking.inquiry))
+    return HttpResponseRedirect(url("work", booking.inquiry))
 
 
 def work_screen_panel(request, inquiry):
@@ -207,7 +189,7 @@ def work_screen_panel(request, inquiry):
         # A missed consultation: offer the reply that asks the patient to get in touch.
         template = ReplyTemplate.objects.filter(name=NO_RESPONSE_TEMPLATE, is_active=True).first()
         if template is not None and request.user.has_perm("inquiries.change_inquiry"):
-            reply = reverse("admin:inquiries_inquiry_reply", args=[inquiry.pk])
+            reply = url("reply", inquiry)
             panel["no_show_reply_url"] = f"{reply}?template={template.pk}"
     return panel
 
