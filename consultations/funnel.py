@@ -11,14 +11,13 @@ the rest of its figures (inquiries/dashboard_snapshot.py), never in a staff requ
 
 import statistics
 from datetime import datetime, time, timedelta
-from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from consultations.models import Booking
-from inquiries.dashboard import describe_duration
+from inquiries.dashboard import describe_duration, queue_between, start_of_week
 from inquiries.models import Inquiry
 
 WEEKS = 12
@@ -41,20 +40,12 @@ COUNTS = {
 }
 
 
-def _stamp(moment):
-    # The admin's date filter takes what it wrote itself: "2026-11-23 00:00:00-05:00".
-    return str(timezone.localtime(moment).replace(microsecond=0))
-
-
 def _links(base, start, end=None, **params):
     """The queue's URLs for a row's three figures."""
-    params = {"status": "real", **params, "created_at__gte": _stamp(start)}
-    if end is not None:
-        params["created_at__lt"] = _stamp(end)
     return {
-        "inquiries_url": f"{base}?{urlencode(params)}",
-        "booked_url": f"{base}?{urlencode({**params, 'consultation': 'booked'})}",
-        "attended_url": f"{base}?{urlencode({**params, 'consultation': 'attended'})}",
+        "inquiries_url": queue_between(base, start, end, **params),
+        "booked_url": queue_between(base, start, end, **params, consultation="booked"),
+        "attended_url": queue_between(base, start, end, **params, consultation="attended"),
     }
 
 
@@ -64,15 +55,8 @@ def _row(label, counts, links):
     return {"label": label, **counts, "booked_rate": rate, **links}
 
 
-def _start_of_week(moment):
-    local = timezone.localtime(moment)
-    return timezone.make_aware(
-        datetime.combine(local.date() - timedelta(days=local.weekday()), time.min)
-    )
-
-
 def by_week(base, now):
-    first = _start_of_week(now) - timedelta(weeks=WEEKS - 1)
+    first = start_of_week(now) - timedelta(weeks=WEEKS - 1)
     rows = {
         timezone.localtime(row["week"]).date(): row
         for row in Inquiry.objects.real()

@@ -48,7 +48,7 @@ class Median(Percentile):
         super().__init__(expression, 0.5, **extra)
 
 
-def _start_of_week(moment):
+def start_of_week(moment):
     local = timezone.localtime(moment)
     monday = local.date() - timedelta(days=local.weekday())
     return timezone.make_aware(datetime.combine(monday, time.min))
@@ -63,7 +63,8 @@ def _queue_url(base, **params):
     return f"{base}?{urlencode(params)}"
 
 
-def _between(base, start, end=None, **params):
+def queue_between(base, start, end=None, **params):
+    """The queue filtered to what was submitted from start (to end), spam left out."""
     params = {"status": ALL_BUT_SPAM, **params, "created_at__gte": _stamp(start)}
     if end is not None:
         params["created_at__lt"] = _stamp(end)
@@ -111,8 +112,8 @@ def _conversion(rows, base, since, key, label_key, empty_label):
                 "total": total,
                 "patients": patients,
                 "rate": round(100 * patients / total, 1) if total else 0,
-                "url": _between(base, since, **filter_params),
-                "patients_url": _between(
+                "url": queue_between(base, since, **filter_params),
+                "patients_url": queue_between(
                     base, since, **{**filter_params, "status": Status.BECAME_PATIENT}
                 ),
             }
@@ -121,7 +122,7 @@ def _conversion(rows, base, since, key, label_key, empty_label):
 
 
 def weekly_series(base, now):
-    first_week = _start_of_week(now) - timedelta(weeks=WEEKS - 1)
+    first_week = start_of_week(now) - timedelta(weeks=WEEKS - 1)
     counts = {
         timezone.localtime(row["week"]).date(): row["n"]
         for row in Inquiry.objects.real()
@@ -146,7 +147,7 @@ def weekly_series(base, now):
             {
                 "start": start,
                 "count": count,
-                "url": _between(base, start, end),
+                "url": queue_between(base, start, end),
                 "x": x,
                 "width": round(slot * 0.7, 1),
                 "y": round(CHART_TOP + usable - height, 1),
@@ -180,7 +181,7 @@ def _python_percentile(durations, fraction):
 def first_contact_by_week(base, now):
     """Time to first contact per week of submission: median, 90th percentile, and how
     many were contacted within the one-business-day promise."""
-    first_week = _start_of_week(now) - timedelta(weeks=WEEKS - 1)
+    first_week = start_of_week(now) - timedelta(weeks=WEEKS - 1)
     contacted = Inquiry.objects.real().filter(
         created_at__gte=first_week, first_contacted_at__isnull=False
     )
@@ -217,9 +218,9 @@ def first_contact_by_week(base, now):
                 "on_time": on_time,
                 "late": count - on_time,
                 "on_time_rate": round(100 * on_time / count) if count else None,
-                "url": _between(base, start, end),
-                "on_time_url": _between(base, start, end, first_contact="on_time"),
-                "late_url": _between(base, start, end, first_contact="late"),
+                "url": queue_between(base, start, end),
+                "on_time_url": queue_between(base, start, end, first_contact="on_time"),
+                "late_url": queue_between(base, start, end, first_contact="late"),
             }
         )
     return weeks
@@ -229,7 +230,7 @@ def _first_contact_in_python(contacted):
     closed = whole_clinic_closed_days()  # read once, not once per inquiry
     grouped = {}
     for created_at, contacted_at in contacted.values_list("created_at", "first_contacted_at"):
-        week = _start_of_week(created_at).date()
+        week = start_of_week(created_at).date()
         grouped.setdefault(week, []).append((created_at, contacted_at))
     by_week = {}
     for week, pairs in grouped.items():
@@ -261,7 +262,7 @@ def attempts_per_reached_patient(base, now):
         "display": f"{average:.1f}" if average is not None else "—",
         "reached": result["reached"],
         "days": ATTEMPTS_DAYS,
-        "url": _between(base, since, contact="reached"),
+        "url": queue_between(base, since, contact="reached"),
     }
 
 
@@ -283,7 +284,7 @@ def figures(*, changelist_url, now=None):
     ]
     open_count = sum(by_status_counts.get(value, 0) for value in Inquiry.OPEN_STATUSES)
 
-    this_week = _start_of_week(now)
+    this_week = start_of_week(now)
     last_week = this_week - timedelta(weeks=1)
     weeks = (
         Inquiry.objects.real()
@@ -314,10 +315,14 @@ def figures(*, changelist_url, now=None):
             "count": by_status_counts.get(Status.SPAM, 0),
             "url": _queue_url(base, status=Status.SPAM),
         },
-        "this_week": {"count": weeks["this"], "url": _between(base, this_week), "start": this_week},
+        "this_week": {
+            "count": weeks["this"],
+            "url": queue_between(base, this_week),
+            "start": this_week,
+        },
         "last_week": {
             "count": weeks["last"],
-            "url": _between(base, last_week, this_week),
+            "url": queue_between(base, last_week, this_week),
             "start": last_week,
         },
         "week_change": weeks["this"] - weeks["last"],
@@ -330,7 +335,7 @@ def figures(*, changelist_url, now=None):
             "display": describe_duration(median),
             "contacted": contacted,
             "days": MEDIAN_DAYS,
-            "url": _between(base, median_since),
+            "url": queue_between(base, median_since),
         },
         "conversion_days": CONVERSION_DAYS,
         "conversion_by_page": _conversion(

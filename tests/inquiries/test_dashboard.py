@@ -17,7 +17,7 @@ Status = Inquiry.Status
 def known_data(db):
     """Ten inquiries with known statuses, ages, first-contact times and topics."""
     now = timezone.now()
-    this_week = dashboard._start_of_week(now)
+    this_week = dashboard.start_of_week(now)
     ptsd, anxiety = Topic.objects.get(name="PTSD"), Topic.objects.get(name="Anxiety")
     day = timedelta(days=1)
     made = {
@@ -324,7 +324,7 @@ def real_and_spam(db):
     from tests.pages.factories import make_page
 
     now = timezone.now()
-    this_week = dashboard._start_of_week(now)
+    this_week = dashboard.start_of_week(now)
     page = make_page(title="Ketamine for PTSD", slug="ketamine-for-ptsd")
     shared = {"source_page": page, "topic": Topic.objects.get(name="Anxiety")}
     contacted = {"first_contacted_at": this_week - timedelta(days=3) + timedelta(hours=1)}
