@@ -114,9 +114,6 @@ class ClosureQuerySet(models.QuerySet):
     def whole_clinic(self):
         return self.filter(location__isnull=True)
 
-    def for_location(self, location_id):
-        return self.filter(models.Q(location__isnull=True) | models.Q(location_id=location_id))
-
     def overlapping(self, first_day, last_day):
         return self.filter(starts_on__lte=last_day, ends_on__gte=first_day)
 
@@ -257,10 +254,6 @@ class Booking(models.Model):
 
     def __str__(self):
         return f"{self.inquiry.reference} at {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
-
-    @property
-    def is_live(self):
-        return self.status in self.HOLDING
 
     @property
     def is_upcoming(self):

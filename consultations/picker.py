@@ -1,6 +1,7 @@
 """The week of free times a patient (or staff member) picks from: which offers, which
 days, grouped by day, with the zone named."""
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -80,3 +81,12 @@ def chosen_slot(key, offers):
     offer_id, starts_at = parsed
     offer = next((offer for offer in offers if offer.pk == offer_id), None)
     return (offer, starts_at) if offer is not None else None
+
+
+def request_token(request):
+    """The pick form's token (a double tap sends the same one), or None if it is missing
+    or not a UUID."""
+    try:
+        return uuid.UUID(request.POST.get("request_token", ""))
+    except ValueError:
+        return None

@@ -23,10 +23,6 @@ class Slot:
     starts_at: datetime
 
     @property
-    def ends_at(self):
-        return self.starts_at + self.offer.length
-
-    @property
     def local(self):
         return timezone.localtime(self.starts_at, timezone.get_default_timezone())
 

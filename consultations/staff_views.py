@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from consultations import booking as booking_service
 from consultations.models import Booking
-from consultations.picker import active_offers, chosen_slot, picker_context
+from consultations.picker import active_offers, chosen_slot, picker_context, request_token
 from consultations.slots import Slot
 from inquiries.admin.screens import inquiry_or_404, render_screen, url
 from inquiries.admin.work_screen import NO_RESPONSE_TEMPLATE
@@ -40,13 +40,6 @@ def _booking(pk):
     )
 
 
-def _token(request):
-    try:
-        return uuid.UUID(request.POST.get("request_token", ""))
-    except ValueError:
-        return None
-
-
 def _pick(request, *, inquiry, title, book, moving=None):
     offers = active_offers()
     key = request.POST.get("time") if request.method == "POST" else request.GET.get("time")
@@ -68,7 +61,7 @@ def _pick(request, *, inquiry, title, book, moving=None):
             message = problem
         elif request.method == "POST":
             try:
-                return book(*chosen, _token(request))
+                return book(*chosen, request_token(request))
             except booking_service.TimeTaken:
                 message = TAKEN
             except booking_service.BookingRefused as refused:

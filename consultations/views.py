@@ -24,7 +24,7 @@ from consultations.links import (
     manage_token,
 )
 from consultations.models import Booking
-from consultations.picker import active_offers, chosen_slot, picker_context
+from consultations.picker import active_offers, chosen_slot, picker_context, request_token
 from consultations.slots import Slot, free_slots
 
 TAKEN = "That time was just taken by someone else. These times are still free:"
@@ -77,7 +77,7 @@ def _pick(request, *, inquiry, heading, book, moving=None):
             request, heading=heading, offers=offers, message=problem, status=400, moving=moving
         )
     if request.method == "POST":
-        token = _uuid(request)
+        token = request_token(request)
         if token is None:
             # Not our form (it always carries one): show the times again, book nothing.
             return _times_page(
@@ -150,17 +150,10 @@ def book_view(request, token):
     return _pick(request, inquiry=inquiry, heading="Choose a time for your consultation", book=book)
 
 
-def _uuid(request):
-    try:
-        return uuid.UUID(request.POST.get("request_token", ""))
-    except ValueError:
-        return None
-
-
 def _booked_with_this_form(request):
     """The booking this very form made (a double tap), or None. Never a booking without
     a token (staff's): a form with none must not lead to someone else's booking."""
-    token = _uuid(request)
+    token = request_token(request)
     if token is None:
         return None
     return Booking.objects.filter(request_token=token).first()
