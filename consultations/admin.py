@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from consultations.booking import when_text
 from consultations.models import (
     MANAGE_TIMES_PERMISSION,
     Booking,
@@ -21,6 +20,7 @@ from consultations.models import (
     WeeklyHours,
 )
 from consultations.staff_views import screen_urls
+from inquiries.dates import when_text
 from inquiries.models.inquiry import staff_name
 from staff.audit import record_access
 from staff.models import AuditEntry

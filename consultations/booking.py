@@ -15,6 +15,7 @@ from consultations.models import Booking
 from consultations.reminders import withdraw_reminder
 from consultations.slots import is_offered
 from inquiries.changes import change_inquiry
+from inquiries.dates import when_text
 from inquiries.models import Inquiry, InquiryEvent
 from inquiries.models.inquiry import staff_name
 
@@ -34,12 +35,6 @@ class BookingRefused(Exception):
 class _Conflict(Exception):
     """An insert hit a constraint; the caller works out which one (outside the rolled
     back transaction)."""
-
-
-def when_text(moment):
-    """ "Tue Dec 8, 2026 at 10:00 EST": the clinic's time, with its zone named."""
-    local = timezone.localtime(moment, timezone.get_default_timezone())
-    return f"{local:%a %b} {local.day}, {local.year} at {local:%H:%M %Z}"
 
 
 def refusal(inquiry, offer, starts_at, *, by_staff, now=None):

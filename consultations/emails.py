@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from consultations.links import manage_url
 from consultations.models import Kind
+from inquiries.dates import when_text
 from inquiries.models import Notification
 from inquiries.outbox import queue_delivery
 
@@ -103,7 +104,6 @@ def calendar_invitation(booking, *, now=None):
 
 def confirmation_content(booking):
     """(subject, body, calendar) of the confirmation."""
-    from consultations.booking import when_text  # booking.py imports this module
 
     context = {
         "clinic_name": settings.CLINIC_NAME,

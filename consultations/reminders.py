@@ -18,6 +18,7 @@ from django.utils import timezone
 from consultations.emails import where_text
 from consultations.links import manage_url
 from consultations.models import Booking
+from inquiries.dates import when_text
 from inquiries.models import Notification
 from inquiries.outbox import enqueue_deliveries
 
@@ -25,7 +26,6 @@ REMIND_BEFORE = timedelta(hours=24)
 
 
 def reminder_content(booking):
-    from consultations.booking import when_text  # booking.py imports consultations.emails
 
     context = {
         "clinic_name": settings.CLINIC_NAME,

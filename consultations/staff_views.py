@@ -19,6 +19,7 @@ from consultations.picker import active_offers, chosen_slot, picker_context, req
 from consultations.slots import Slot
 from inquiries.admin.screens import inquiry_or_404, render_screen, url
 from inquiries.admin.work_screen import NO_RESPONSE_TEMPLATE
+from inquiries.dates import when_text
 from inquiries.models import ReplyTemplate
 
 BOOK_PERMISSION = "consultations.change_booking"
@@ -70,7 +71,7 @@ def _pick(request, *, inquiry, title, book, moving=None):
             offer, starts_at = chosen
             context.update(
                 slot=Slot(offer, starts_at),
-                when=booking_service.when_text(starts_at),
+                when=when_text(starts_at),
                 request_token=uuid.uuid4(),
             )
             return render_screen(request, "admin/consultations/confirm.html", title, context)
@@ -91,9 +92,7 @@ def book_view(request, pk):
             request, inquiry=inquiry, offer=offer, starts_at=starts_at, request_token=token
         )
         if created:
-            messages.success(
-                request, f"Consultation booked for {booking_service.when_text(booking.starts_at)}."
-            )
+            messages.success(request, f"Consultation booked for {when_text(booking.starts_at)}.")
         return HttpResponseRedirect(url("work", inquiry))
 
     return _pick(
@@ -119,9 +118,7 @@ def move_view(request, pk):
             messages.error(request, refused.message)
             return HttpResponseRedirect(url("work", inquiry))
         if created:
-            messages.success(
-                request, f"Consultation moved to {booking_service.when_text(moved.starts_at)}."
-            )
+            messages.success(request, f"Consultation moved to {when_text(moved.starts_at)}.")
         return HttpResponseRedirect(url("work", inquiry))
 
     return _pick(
@@ -129,7 +126,7 @@ def move_view(request, pk):
         inquiry=inquiry,
         title=f"Move {inquiry.full_name}'s consultation",
         book=book,
-        moving=booking_service.when_text(booking.starts_at),
+        moving=when_text(booking.starts_at),
     )
 
 
@@ -174,7 +171,7 @@ def work_screen_panel(request, inquiry):
     latest = upcoming or (bookings[0] if bookings else None)
     panel = {
         "booking": latest,
-        "when": booking_service.when_text(latest.starts_at) if latest else "",
+        "when": when_text(latest.starts_at) if latest else "",
         "can_book": request.user.has_perm(BOOK_PERMISSION),
         "started": latest is not None and latest.starts_at <= timezone.now(),
     }

@@ -26,6 +26,7 @@ from consultations.links import (
 from consultations.models import Booking
 from consultations.picker import active_offers, chosen_slot, picker_context, request_token
 from consultations.slots import Slot, free_slots
+from inquiries.dates import when_text
 
 TAKEN = "That time was just taken by someone else. These times are still free:"
 NOT_OFFERED = "That time is not one we offer. Please choose one of the times below."
@@ -103,7 +104,7 @@ def _pick(request, *, inquiry, heading, book, moving=None):
         )
     context = {
         "slot": Slot(offer, starts_at),
-        "when": booking_service.when_text(starts_at),
+        "when": when_text(starts_at),
         "request_token": uuid.uuid4(),
         "moving": moving,
         "back_url": request.path,
@@ -174,7 +175,7 @@ def manage_view(request, token):
         return problem
     context = {
         "booking": booking,
-        "when": booking_service.when_text(booking.starts_at),
+        "when": when_text(booking.starts_at),
         "done": request.GET.get("done", ""),
         "where": where_text(booking),
         "token": token,
@@ -210,7 +211,7 @@ def move_view(request, token):
         inquiry=booking.inquiry,
         heading="Choose a new time for your consultation",
         book=book,
-        moving=booking_service.when_text(booking.starts_at),
+        moving=when_text(booking.starts_at),
     )
 
 
@@ -222,7 +223,7 @@ def cancel_view(request, token):
         return problem
     if not booking.is_upcoming:
         return HttpResponseRedirect(reverse("consultations:manage", args=[token]))
-    when = booking_service.when_text(booking.starts_at)
+    when = when_text(booking.starts_at)
     if request.method == "POST":
         try:
             booking_service.cancel(request, booking)

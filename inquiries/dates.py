@@ -25,6 +25,13 @@ def exact_text(moment):
     return f"{day_text(local)} {local:%H:%M}"
 
 
+def when_text(moment):
+    """ "Tue Dec 8, 2026 at 10:00 EST": the clinic's time with its zone named, for a
+    consultation's time (in emails and calendars the reader may be elsewhere)."""
+    local = timezone.localtime(moment, timezone.get_default_timezone())
+    return f"{local:%a} {day_text(local)} at {local:%H:%M %Z}"
+
+
 def moment_text(moment, *, now=None):
     """ "just now", "5 min ago", "2 h ago" within the last day; else exact_text."""
     age = (now or timezone.now()) - moment
