@@ -154,6 +154,14 @@ class Closure(models.Model):
             return f"{where} closed {self.starts_on:%b %-d, %Y}: {self.reason}"
         return f"{where} closed {self.starts_on:%b %-d}–{self.ends_on:%b %-d, %Y}: {self.reason}"
 
+    def days(self, first=None, last=None):
+        """The closed dates, clipped to first..last when given."""
+        day = max(self.starts_on, first) if first else self.starts_on
+        last = min(self.ends_on, last) if last else self.ends_on
+        while day <= last:
+            yield day
+            day += timedelta(days=1)
+
 
 class BookingLink(models.Model):
     """The reference behind a patient's personal booking link. The link itself is this

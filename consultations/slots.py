@@ -63,12 +63,9 @@ def closed_days_by_location(location_ids, first_day, last_day):
         Q(location__isnull=True) | Q(location_id__in=list(location_ids))
     ).overlapping(first_day, last_day)
     for closure in closures:
-        day = max(closure.starts_on, first_day)
-        while day <= min(closure.ends_on, last_day):
-            for location_id, days in closed.items():
-                if closure.location_id in (None, location_id):
-                    days.add(day)
-            day += timedelta(days=1)
+        for location_id, days in closed.items():
+            if closure.location_id in (None, location_id):
+                days.update(closure.days(first_day, last_day))
     return closed
 
 

@@ -19,13 +19,8 @@ def whole_clinic_closed_days():
     query). A closure of one location leaves the team answering inquiries."""
     from consultations.models import Closure  # the consultations app builds on this one
 
-    days = set()
-    for first, last in Closure.objects.whole_clinic().values_list("starts_on", "ends_on"):
-        day = first
-        while day <= last:
-            days.add(day)
-            day += DAY
-    return frozenset(days)
+    closures = Closure.objects.whole_clinic().only("starts_on", "ends_on")
+    return frozenset(day for closure in closures for day in closure.days())
 
 
 def _local(moment):
