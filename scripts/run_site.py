@@ -43,8 +43,14 @@ def _interrupt(signum, frame):
 
 def main():
     port = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PORT", "8000")
-    # SIGTERM (a process manager, a test) stops both as Ctrl-C does.
+    # SIGTERM (a process manager, a test) and SIGHUP (the terminal closed) stop both as
+    # Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
+    # Started in the background by a script (`make run &`), this process finds SIGINT
+    # ignored, and the children would inherit that: the web server would not stop at
+    # the SIGINT forwarded to it. A handled signal is reset to its default in a child.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     worker = start("run_huey")
     web = start("runserver", f"127.0.0.1:{port}")
     processes = [web, worker]

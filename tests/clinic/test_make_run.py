@@ -103,3 +103,32 @@ def test_make_runs_launcher_starts_the_worker_and_ctrl_c_stops_both(tmp_path):
     assert "Ctrl-C stops both" in output
     assert not answers(PORT)
     assert wait_for(lambda: not processes_marked(marker), 10), "a process outlived Ctrl-C"
+
+
+def test_launcher_started_in_the_background_stops_both_on_sigterm(tmp_path):
+    # A shell script's `make run &` (a process manager, a check script) starts it with
+    # SIGINT ignored, and Python then leaves the web server deaf to the SIGINT the
+    # launcher forwards: it must still stop at once, not after the launcher's grace
+    # period (whoever sent SIGTERM may send SIGKILL a second later, orphaning it).
+    marker = uuid.uuid4().hex
+    env = development_env(tmp_path, RUN_SITE_TEST_MARKER=marker)
+    assert run_manage(env, "migrate", "--noinput").returncode == 0
+    launcher = subprocess.Popen(  # noqa: S603
+        [sys.executable, "scripts/run_site.py", str(PORT)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # noqa: PLW1509
+    )
+    try:
+        assert wait_for(lambda: answers(PORT), 30), "the web server did not start"
+    finally:
+        launcher.terminate()
+        stopping = time.monotonic()
+        output, _ = launcher.communicate(timeout=30)
+
+    assert time.monotonic() - stopping < 5, output
+    assert wait_for(lambda: not processes_marked(marker), 10), output
+    assert not answers(PORT)
