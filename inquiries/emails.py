@@ -33,7 +33,7 @@ def _render(name, context):
     return " ".join(subject.split()), body
 
 
-def send_intake_notification(inquiry):
+def send_intake_notification(inquiry, *, connection=None):
     recipients = list(settings.INTAKE_NOTIFY_EMAILS)
     if not recipients:
         raise NoRecipients("INTAKE_NOTIFY_EMAILS is empty")
@@ -44,27 +44,28 @@ def send_intake_notification(inquiry):
         "admin_url": work_screen_url(inquiry),
     }
     subject, body = _render("intake_notification", context)
-    send_mail(subject, body, None, recipients)
+    send_mail(subject, body, None, recipients, connection=connection)
 
 
-def send_acknowledgement(inquiry):
+def send_acknowledgement(inquiry, *, connection=None):
     context = {**clinic_details(), "reference": inquiry.reference}
     subject, body = _render("acknowledgement", context)
-    send_mail(subject, body, None, [inquiry.email])
+    send_mail(subject, body, None, [inquiry.email], connection=connection)
 
 
-def send_reply(notification):
+def send_reply(notification, *, connection=None):
     """A reply written (from a template) by staff; its text was checked when queued."""
     message = EmailMessage(
         subject=" ".join(notification.subject.split()),
         body=notification.body,
         to=[notification.inquiry.email],
         reply_to=[settings.CLINIC_EMAIL],
+        connection=connection,
     )
     message.send()
 
 
-def send_booking_confirmation(notification):
+def send_booking_confirmation(notification, *, connection=None):
     """A consultation's confirmation or reminder, built when it was queued
     (consultations/emails.py), with the calendar invitation if it has one."""
     message = EmailMessage(
@@ -72,6 +73,7 @@ def send_booking_confirmation(notification):
         body=notification.body,
         to=[notification.inquiry.email],
         reply_to=[settings.CLINIC_EMAIL],
+        connection=connection,
     )
     if notification.calendar:
         message.attach("consultation.ics", notification.calendar, "text/calendar; method=PUBLISH")

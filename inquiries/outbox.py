@@ -4,13 +4,15 @@ sent and retried here, by the job engine's worker, never by a web request.
 The Notification rows are the record (the timeline, failed sends, the queue's "Reply
 failed" filter). Storing a row queues a delivery job after commit; if that job is lost
 (the process died between commit and enqueue, or Redis was down), the sweep queues it
-again a minute later, so no email waits for ever. A job locks its row and skips it when
-another worker holds it or it was sent, so two workers never send one email. A failed
+again a minute later, so no email waits for ever. A job locks its rows and skips those
+another worker holds or that were sent, so two workers never send one email, and sends
+them over one connection to the mail server. A failed
 send backs off exponentially (Notification.mark_failed) and gives up visibly on the
 timeline after Notification.MAX_ATTEMPTS tries.
 
-Delivery is at least once: if the database fails in the instant between handing an
-email to the mail server and recording it as sent, the next try sends it again.
+Delivery is at least once: a job records its emails as sent when it commits, so if the
+worker dies or the database fails in the middle of a job, the emails it had already
+handed to the mail server go again (a job holds at most JOB_SIZE; an inquiry's is two).
 """
 
 import logging
@@ -20,6 +22,7 @@ import sqlite3
 from datetime import timedelta
 
 import redis
+from django.core.mail import get_connection
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
@@ -49,9 +52,9 @@ SWEEP_LIMIT = 5000
 # A job may find its email due a little in the future: the web server that stored it may
 # run a second or two ahead of the worker's machine. Within this, it is due.
 CLOCK_SLACK = timedelta(seconds=30)
-# Emails per delivery job: the sweep's catch-up goes in few jobs, each row still locked
-# and sent on its own.
-JOB_SIZE = 50
+# Emails per delivery job: locked together, sent over one mail server connection and
+# recorded in one commit. Small, because a job cut short sends its emails again.
+JOB_SIZE = 10
 
 SENDERS = {
     Notification.Kind.INTAKE: emails.send_intake_notification,
@@ -96,37 +99,44 @@ def enqueue_deliveries(ids, *, delay=None):
 @db_task()
 def deliver(notification_ids):
     """The delivery job: its arguments are rows' ids, never an address or a message."""
-    outcomes = []
-    for notification_id in notification_ids:
-        try:
-            outcomes.append(deliver_now(notification_id))
-        except DatabaseError as error:
-            if not outages.is_database_down(error):
-                raise
-            # PostgreSQL went away: the rows stay pending (an email whose "sent" mark
-            # could not be saved may go twice) and the sweep queues them again; logged once.
-            outages.database.failed(error)
-            return [*outcomes, "skipped"]
-    return outcomes
+    try:
+        return deliver_now(notification_ids)
+    except DatabaseError as error:
+        if not outages.is_database_down(error):
+            raise
+        # PostgreSQL went away: the rows stay pending (an email handed to the mail server
+        # before its "sent" mark was saved goes again) and the sweep queues them again;
+        # logged once.
+        outages.database.failed(error)
+        return ["skipped"] * len(notification_ids)
 
 
-def deliver_now(notification_id):
-    """Send one email unless it is sent, given up, not due, or another worker holds it.
-    Return "sent", "failed" or "skipped"; a failure queues the retry at its back-off."""
+def deliver_now(notification_ids):
+    """Send these emails, each unless it is sent, given up, not due, or another worker
+    holds it: locked together, over one connection to the mail server. Return an outcome
+    per id, "sent", "failed" or "skipped"; a failure queues its retry at its back-off."""
+    outcomes = dict.fromkeys(notification_ids, "skipped")
     with transaction.atomic():
-        notification = _locked_pending().filter(pk=notification_id).first()
-        if notification is None or notification.next_attempt_at > timezone.now() + CLOCK_SLACK:
-            return "skipped"  # sent, given up, held by another worker, or a retry not yet due
-        if not outages.email.worth_trying():
-            # The mail server is down: no timeout per email; the sweep comes back for it.
-            return "skipped"
-        sent = send_notification(notification)
-    if sent:
-        return "sent"
-    if notification.state == Notification.State.PENDING:
-        wait = (notification.next_attempt_at - timezone.now()).total_seconds()
-        enqueue_deliveries([notification.pk], delay=max(wait, 1))
-    return "failed"
+        due = [
+            notification
+            for notification in _locked_pending().filter(pk__in=notification_ids).order_by("pk")
+            if notification.next_attempt_at <= timezone.now() + CLOCK_SLACK
+        ]  # the others: sent, given up, held by another worker, or a retry not yet due
+        connection = get_connection()
+        try:
+            for notification in due:
+                if not outages.email.worth_trying():
+                    break  # the mail server is down: no timeout per email; the sweep comes back
+                sent = send_notification(notification, connection=connection)
+                outcomes[notification.pk] = "sent" if sent else "failed"
+        finally:
+            connection.close()
+    failed = [row for row in due if outcomes[row.pk] == "failed"]
+    for notification in failed:
+        if notification.state == Notification.State.PENDING:  # not given up: retried
+            wait = (notification.next_attempt_at - timezone.now()).total_seconds()
+            enqueue_deliveries([notification.pk], delay=max(wait, 1))
+    return [outcomes[pk] for pk in notification_ids]
 
 
 def _locked_pending():
@@ -139,13 +149,16 @@ def _locked_pending():
     )
 
 
-def send_notification(notification):
-    """Send one email and record the outcome on it; never raises for a failed send."""
+def send_notification(notification, *, connection=None):
+    """Send one email and record the outcome on it; never raises for a failed send.
+    An open mail server connection passed in stays open for the next email."""
     try:
+        if connection is not None:
+            connection.open()  # once per connection: a no-op when it is open
         if notification.kind in NOTIFICATION_SENDERS:
-            NOTIFICATION_SENDERS[notification.kind](notification)
+            NOTIFICATION_SENDERS[notification.kind](notification, connection=connection)
         else:
-            SENDERS[notification.kind](notification.inquiry)
+            SENDERS[notification.kind](notification.inquiry, connection=connection)
     except MAIL_SERVER_DOWN as error:
         # Recorded on the notification and retried; the log says once that the mail
         # server is down and once that it is back, not a line per email.
@@ -187,20 +200,24 @@ def send_due_notifications(*, limit=100):
     `send_pending_notifications`): each is locked while it is sent, and a worker
     sending at the same time skips it, so each goes once."""
     sent = failed = 0
-    for _ in range(limit):
-        with transaction.atomic():
-            notification = (
-                _locked_pending()
-                .filter(next_attempt_at__lte=timezone.now())
-                .order_by("next_attempt_at", "pk")
-                .first()
-            )
-            if notification is None:
-                break
-            if send_notification(notification):
-                sent += 1
-            else:
-                failed += 1
+    connection = get_connection()
+    try:
+        for _ in range(limit):
+            with transaction.atomic():
+                notification = (
+                    _locked_pending()
+                    .filter(next_attempt_at__lte=timezone.now())
+                    .order_by("next_attempt_at", "pk")
+                    .first()
+                )
+                if notification is None:
+                    break
+                if send_notification(notification, connection=connection):
+                    sent += 1
+                else:
+                    failed += 1
+    finally:
+        connection.close()
     return sent, failed
 
 

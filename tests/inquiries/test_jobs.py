@@ -174,6 +174,58 @@ def test_two_workers_on_one_row_send_it_once(settings):
     assert (notification.state, notification.attempts) == (Notification.State.SENT, 1)
 
 
+class ConnectionCountingBackend(LocmemBackend):
+    """A mail server that counts the connections opened to it, opening one per
+    send_messages unless the caller opened it first, as Django's SMTP backend does."""
+
+    connections = 0
+
+    def open(self):
+        if getattr(self, "is_open", False):
+            return False
+        self.is_open = True
+        ConnectionCountingBackend.connections += 1
+        return True
+
+    def close(self):
+        self.is_open = False
+
+    def send_messages(self, messages):
+        opened_here = self.open()
+        try:
+            return super().send_messages(messages)
+        finally:
+            if opened_here:
+                self.close()
+
+
+def test_an_inquirys_emails_go_over_one_connection_to_the_mail_server(
+    client, db, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.inquiries.test_jobs.ConnectionCountingBackend"
+    ConnectionCountingBackend.connections = 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_form(client, form_data()).status_code == 303
+
+    assert len(mailoutbox) == 2  # the intake email and the acknowledgement
+    assert ConnectionCountingBackend.connections == 1
+
+
+def test_the_manual_send_uses_one_connection_for_what_is_due(db, settings, mailoutbox):
+    from django.core.management import call_command
+
+    settings.EMAIL_BACKEND = "tests.inquiries.test_jobs.ConnectionCountingBackend"
+    ConnectionCountingBackend.connections = 0
+    for _ in range(3):
+        pending(make_inquiry())
+
+    call_command("send_pending_notifications")
+
+    assert len(mailoutbox) == 3
+    assert ConnectionCountingBackend.connections == 1
+
+
 @pytest.fixture
 def queue_unreachable():
     """The job queue on a Redis that refuses connections (nothing listens on 6399)."""
