@@ -91,7 +91,7 @@ def submit_inquiry(*, form, request, rate_limited=False):
     )
     notifications = _notifications_for(inquiry, now=now)
     try:
-        _store(inquiry, [created, *notifications])
+        _store(inquiry, created, notifications)
     except IntegrityError:
         # The same form sent twice (a double tap, a retried request): the unique
         # token stopped the second copy; answer as the first one was answered.
@@ -132,29 +132,31 @@ def _send_when_committed(inquiry, notifications):
     outbox.queue_delivery(notifications)
 
 
-def _store(inquiry, dependents):
+def _store(inquiry, event, notifications):
     try:
-        _save_together(inquiry, dependents)
+        _save_together(inquiry, event, notifications)
     except IntegrityError:
         if inquiry.source_page_id is None or _page_exists(inquiry.source_page_id):
             raise
         # The page the patient came from was deleted this very moment: keep its path,
         # drop the link, and store the inquiry all the same.
         inquiry.source_page = None
-        _save_together(inquiry, dependents)
+        _save_together(inquiry, event, notifications)
 
 
-def _save_together(inquiry, dependents):
+def _save_together(inquiry, event, notifications):
     # Foreign keys are checked when the transaction commits, so a topic or page deleted
     # meanwhile raises IntegrityError here, at the end of the block, with nothing stored.
     try:
         with transaction.atomic():
             inquiry.save(force_insert=True)
-            for row in dependents:
-                row.inquiry = inquiry
-                row.save(force_insert=True)
+            event.inquiry = inquiry
+            event.save(force_insert=True)
+            for notification in notifications:
+                notification.inquiry = inquiry
+            Notification.objects.bulk_create(notifications)  # one INSERT for both emails
     except IntegrityError:
-        for row in (inquiry, *dependents):
+        for row in (inquiry, event, *notifications):
             row.pk = None  # rolled back: unsaved again, so a retry inserts afresh
         raise
 

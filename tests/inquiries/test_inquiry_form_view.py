@@ -560,13 +560,14 @@ def test_valid_post_runs_a_fixed_small_number_of_queries(
 
     # The form's topic lookup and the model validation's check of it, then one
     # transaction (a savepoint inside the test's) with the inquiry, its event and both
-    # notifications. The request sends nothing: it queues their job after commit.
-    with django_assert_num_queries(8):
+    # notifications in one INSERT. The request sends nothing: it queues their job after
+    # commit.
+    with django_assert_num_queries(7):
         response = post(client, data)
     data = form_data()
     # In the tests' immediate mode that job runs right here: a savepoint, both rows
     # locked in one query, each marked sent with its timeline event, released.
-    with django_assert_num_queries(15), django_capture_on_commit_callbacks(execute=True):
+    with django_assert_num_queries(14), django_capture_on_commit_callbacks(execute=True):
         response = post(client, data)
 
     assert response.status_code == 303
