@@ -17,7 +17,13 @@ from consultations import booking as booking_service
 from consultations.models import Booking
 from consultations.picker import active_offers, chosen_slot, picker_context, request_token
 from consultations.slots import Slot
-from inquiries.admin.screens import inquiry_or_404, render_screen, url
+from inquiries.admin.screens import (
+    back_to_work_screen,
+    changes_inquiry,
+    inquiry_or_404,
+    render_screen,
+    url,
+)
 from inquiries.admin.work_screen import NO_RESPONSE_TEMPLATE
 from inquiries.dates import when_text
 from inquiries.models import ReplyTemplate
@@ -82,6 +88,7 @@ def _pick(request, *, inquiry, title, book, moving=None):
     return response
 
 
+@changes_inquiry
 @require_http_methods(["GET", "HEAD", "POST"])
 def book_view(request, pk):
     _require(request)
@@ -91,15 +98,15 @@ def book_view(request, pk):
         booking, created = booking_service.book(
             request, inquiry=inquiry, offer=offer, starts_at=starts_at, request_token=token
         )
-        if created:
-            messages.success(request, f"Consultation booked for {when_text(booking.starts_at)}.")
-        return HttpResponseRedirect(url("work", inquiry))
+        done = f"Consultation booked for {when_text(booking.starts_at)}." if created else None
+        return back_to_work_screen(request, inquiry, done=done)
 
     return _pick(
         request, inquiry=inquiry, title=f"Book a consultation for {inquiry.full_name}", book=book
     )
 
 
+@changes_inquiry
 @require_http_methods(["GET", "HEAD", "POST"])
 def move_view(request, pk):
     _require(request)
@@ -115,11 +122,9 @@ def move_view(request, pk):
                 request, booking, offer=offer, starts_at=starts_at, request_token=token
             )
         except booking_service.BookingRefused as refused:
-            messages.error(request, refused.message)
-            return HttpResponseRedirect(url("work", inquiry))
-        if created:
-            messages.success(request, f"Consultation moved to {when_text(moved.starts_at)}.")
-        return HttpResponseRedirect(url("work", inquiry))
+            return back_to_work_screen(request, inquiry, refused=refused.message)
+        done = f"Consultation moved to {when_text(moved.starts_at)}." if created else None
+        return back_to_work_screen(request, inquiry, done=done)
 
     return _pick(
         request,
@@ -130,6 +135,7 @@ def move_view(request, pk):
     )
 
 
+@changes_inquiry
 @require_POST
 def cancel_view(request, pk):
     _require(request)
@@ -137,28 +143,27 @@ def cancel_view(request, pk):
     try:
         cancelled = booking_service.cancel(request, booking)
     except booking_service.BookingRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        if cancelled:
-            messages.success(request, "Consultation cancelled: the time is free again.")
-    return HttpResponseRedirect(url("work", booking.inquiry))
+        return back_to_work_screen(request, booking.inquiry, refused=refused.message)
+    done = "Consultation cancelled: the time is free again." if cancelled else None
+    return back_to_work_screen(request, booking.inquiry, done=done)
 
 
+@changes_inquiry
 @require_POST
 def outcome_view(request, pk):
     _require(request)
     booking = _booking(pk)
     status = request.POST.get("outcome", "")
     if status not in (Booking.Status.ATTENDED, Booking.Status.NO_SHOW):
-        messages.error(request, "Choose attended or did not attend.")
-        return HttpResponseRedirect(url("work", booking.inquiry))
+        return back_to_work_screen(
+            request, booking.inquiry, refused="Choose attended or did not attend."
+        )
     try:
         booking_service.record_outcome(request, booking, status)
     except booking_service.BookingRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, f"Marked: {Booking.Status(status).label.lower()}.")
-    return HttpResponseRedirect(url("work", booking.inquiry))
+        return back_to_work_screen(request, booking.inquiry, refused=refused.message)
+    done = f"Marked: {Booking.Status(status).label.lower()}."
+    return back_to_work_screen(request, booking.inquiry, done=done)
 
 
 def work_screen_panel(request, inquiry):

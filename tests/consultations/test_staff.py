@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import Booking, Closure, ConsultationOffer
-from inquiries.models import Inquiry, ReplyTemplate
+from inquiries.models import Inquiry, InquiryEvent, ReplyTemplate
 from staff.models import AuditEntry
 from tests.consultations.conftest import free
 from tests.consultations.factories import make_booking
@@ -111,6 +111,33 @@ def test_staff_move_and_cancel_free_the_time(intake_client, inquiry, offer):
     assert any("consultation booked" in detail for detail in details)
     assert any("consultation moved" in detail for detail in details)
     assert any("cancelled" in detail for detail in details)
+
+
+def test_the_work_screen_after_a_consultation_action_records_no_view(intake_client, inquiry, offer):
+    past = make_booking(
+        offer, make_inquiry(), timezone.now().replace(second=0, microsecond=0) - timedelta(hours=1)
+    )
+    actions = [
+        lambda: pick(intake_client, book_url(inquiry), free(offer)[0]),
+        lambda: pick(
+            intake_client, booking_url("move", Booking.objects.get(inquiry=inquiry)), free(offer)[3]
+        ),
+        lambda: post(
+            intake_client, booking_url("cancel", Booking.objects.live().get(inquiry=inquiry))
+        ),
+        lambda: post(intake_client, booking_url("outcome", past), {"outcome": "attended"}),
+    ]
+
+    for action in actions:
+        response = action()
+        assert response.status_code == 302
+        assert intake_client.get(response["Location"]).status_code == 200
+
+    # Four confirmations read on the work screen, and not one "Viewed" line for them.
+    views = InquiryEvent.objects.filter(kind=InquiryEvent.Kind.VIEWED)
+    assert not views.exists()
+    intake_client.get(work_url(inquiry))
+    assert views.count() == 1
 
 
 def test_attended_and_no_show_only_once_the_time_has_come(intake_client, inquiry, offer):

@@ -2,13 +2,21 @@
 them changes inquiries through inquiries.changes.change_inquiry. The URLs are found by
 walking the admin site, so a new one without a case here fails the first test."""
 
+import uuid
+from datetime import timedelta
+from urllib.parse import urlencode
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
+from consultations.models import ConsultationOffer
 from inquiries.admin import bulk
 from inquiries.models import ContactAttempt, Inquiry, ReplyTemplate
 from staff.models import AuditEntry
+from tests.consultations.conftest import free
+from tests.consultations.factories import make_booking, make_offer
 from tests.inquiries.crm_factories import (
     details_form_data,
     make_inquiry,
@@ -66,6 +74,44 @@ CASES = {
     ),
     "priority": (lambda user: make_inquiry(), lambda client, inquiry: {"crm-priority-priority": 1}),
 }
+
+
+def _offer():
+    return make_offer(hours=((8, 0, 20, 0),), weekdays=range(7), min_notice_hours=0)
+
+
+def _booking(user, *, hours_from_now=None):
+    """An inquiry's consultation: upcoming, or started hours ago (negative)."""
+    offer = _offer()
+    inquiry = make_inquiry(status=Status.CONTACTED)
+    starts_at = free(offer)[0].starts_at
+    if hours_from_now is not None:
+        starts_at = timezone.now().replace(second=0, microsecond=0) + timedelta(
+            hours=hours_from_now
+        )
+    return make_booking(offer, inquiry, starts_at)
+
+
+def _a_free_time(client, target):
+    offer = ConsultationOffer.objects.first() or _offer()
+    return {"time": free(offer)[2].key, "request_token": str(uuid.uuid4())}
+
+
+# Consultation URL name -> (make the object in the URL, its inquiry, the POST data)
+BOOKING_CASES = {
+    "consultations_book": (
+        lambda user: make_inquiry(status=Status.CONTACTED),
+        lambda target: target,
+        _a_free_time,
+    ),
+    "consultations_move": (_booking, lambda target: target.inquiry, _a_free_time),
+    "consultations_cancel": (_booking, lambda target: target.inquiry, lambda client, target: {}),
+    "consultations_outcome": (
+        lambda user: _booking(user, hours_from_now=-1),
+        lambda target: target.inquiry,
+        lambda client, target: {"outcome": "attended"},
+    ),
+}
 BULK_CASES = {
     "claim_selected": Status.NEW,
     "mark_contacted": Status.NEW,
@@ -91,7 +137,8 @@ def state_changing_urls():
 
 
 def test_every_state_changing_url_has_a_case_here():
-    assert state_changing_urls() == {name for name, case in CASES.items() if case}
+    cases = {name for name, case in CASES.items() if case} | set(BOOKING_CASES)
+    assert state_changing_urls() == cases
 
 
 def test_every_bulk_action_that_changes_inquiries_has_a_case_here(rf, intake_user):
@@ -115,6 +162,26 @@ def test_each_state_changing_url_writes_one_audit_entry(intake_client, intake_us
     changes = AuditEntry.objects.filter(action=AuditEntry.Action.CHANGE, pk__gt=before)
     assert [(entry.object_id, entry.actor_id) for entry in changes] == [
         (str(inquiry.pk), intake_user.pk)
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(BOOKING_CASES))
+def test_each_consultation_url_writes_one_audit_entry(intake_client, intake_user, name):
+    make, inquiry_of, data = BOOKING_CASES[name]
+    target = make(intake_user)
+    post_data = data(intake_client, target)
+    before = AuditEntry.objects.order_by("pk").values_list("pk", flat=True).last() or 0
+
+    response = intake_client.post(
+        reverse(f"admin:{name}", args=[target.pk]),
+        urlencode(post_data),
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 302
+    changes = AuditEntry.objects.filter(action=AuditEntry.Action.CHANGE, pk__gt=before)
+    assert [(entry.object_id, entry.actor_id) for entry in changes] == [
+        (str(inquiry_of(target).pk), intake_user.pk)
     ]
 
 
