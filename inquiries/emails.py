@@ -53,21 +53,10 @@ def send_acknowledgement(inquiry, *, connection=None):
     send_mail(subject, body, None, [inquiry.email], connection=connection)
 
 
-def send_reply(notification, *, connection=None):
-    """A reply written (from a template) by staff; its text was checked when queued."""
-    message = EmailMessage(
-        subject=" ".join(notification.subject.split()),
-        body=notification.body,
-        to=[notification.inquiry.email],
-        reply_to=[settings.CLINIC_EMAIL],
-        connection=connection,
-    )
-    message.send()
-
-
-def send_booking_confirmation(notification, *, connection=None):
-    """A consultation's confirmation or reminder, built when it was queued
-    (consultations/emails.py), with the calendar invitation if it has one."""
+def send_written(notification, *, connection=None):
+    """An email whose text was written when it was queued: a staff reply (checked then),
+    or a consultation's confirmation or reminder (consultations/emails.py), with the
+    calendar invitation if it has one."""
     message = EmailMessage(
         subject=" ".join(notification.subject.split()),
         body=notification.body,

@@ -62,9 +62,9 @@ SENDERS = {
 }
 # Replies and confirmations carry their own text, so their sender takes the notification itself.
 NOTIFICATION_SENDERS = {
-    Notification.Kind.REPLY: emails.send_reply,
-    Notification.Kind.BOOKING: emails.send_booking_confirmation,
-    Notification.Kind.REMINDER: emails.send_booking_confirmation,
+    Notification.Kind.REPLY: emails.send_written,
+    Notification.Kind.BOOKING: emails.send_written,
+    Notification.Kind.REMINDER: emails.send_written,
 }
 
 
