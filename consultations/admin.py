@@ -24,6 +24,7 @@ from inquiries.dates import when_text
 from inquiries.models.inquiry import staff_name
 from staff.audit import record_access
 from staff.models import AuditEntry
+from staff.sites import ReadOnlyAdmin
 
 admin.site.add_screens(screen_urls(admin.site))
 
@@ -164,7 +165,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(ReadOnlyAdmin):
     """The Consultations list: who is booked when. Booking, moving and cancelling happen on
     the inquiry's work screen, so the list and the record are read-only here."""
 
@@ -197,15 +198,6 @@ class BookingAdmin(admin.ModelAdmin):
         if booking.booked_by_id is None:
             return "The patient"
         return staff_name(booking.booked_by)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         # Not the admin's stock "Select consultation to view".

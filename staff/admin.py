@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from staff.models import AuditEntry
+from staff.sites import ReadOnlyAdmin
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the audit trail is append-only, here as in the database."""
 
     list_display = ["created_at", "actor_username", "action", "object_type", "object_id", "detail"]
@@ -12,12 +13,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["actor_username", "object_id"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

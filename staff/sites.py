@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.contrib.admin import AdminSite
+from django.contrib.admin import AdminSite, ModelAdmin
 
 from staff.forms import StaffAuthenticationForm
 
@@ -30,3 +30,17 @@ class StaffAdminSite(AdminSite):
     def has_permission(self, request):
         verified = not settings.REQUIRE_STAFF_2FA or request.user.is_verified()
         return super().has_permission(request) and verified
+
+
+class ReadOnlyAdmin(ModelAdmin):
+    """A list staff read but never add to, change or delete from here (an audit trail,
+    a record kept by its own service)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -8,6 +8,7 @@ from inquiries.admin.queue import InquiryAdmin
 from inquiries.admin.urls import screen_urls
 from inquiries.models import Inquiry, ReplyTemplate, RetentionRun, Topic
 from inquiries.roles import MANAGE_TEMPLATES_PERMISSION
+from staff.sites import ReadOnlyAdmin
 
 admin.site.register(Inquiry, InquiryAdmin)
 admin.site.add_screens(screen_urls(admin.site))
@@ -25,20 +26,11 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(admin.ModelAdmin):
+class RetentionRunAdmin(ReadOnlyAdmin):
     """The audit trail of purge_inquiries: read-only."""
 
     list_display = ["ran_at", "mode", "older_than_days", "cutoff", "inquiry_count", "run_by"]
     date_hierarchy = "ran_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReplyTemplate)
