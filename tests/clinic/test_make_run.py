@@ -62,6 +62,22 @@ def wait_for(condition, seconds):
     return False
 
 
+def start_launcher(tmp_path, marker, **popen_options):
+    """`make run`'s launcher on a migrated SQLite site; its processes carry the marker."""
+    env = development_env(tmp_path, RUN_SITE_TEST_MARKER=marker)
+    assert run_manage(env, "migrate", "--noinput").returncode == 0
+    launcher = subprocess.Popen(  # noqa: S603, PLW1509
+        [sys.executable, "scripts/run_site.py", str(PORT)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        **popen_options,
+    )
+    return env, launcher
+
+
 def test_make_run_uses_the_launcher():
     # make from the PATH, as a developer runs it
     command = ["make", "-n", "run"]
@@ -73,16 +89,7 @@ def test_make_run_uses_the_launcher():
 
 def test_make_runs_launcher_starts_the_worker_and_ctrl_c_stops_both(tmp_path):
     marker = uuid.uuid4().hex
-    env = development_env(tmp_path, RUN_SITE_TEST_MARKER=marker)
-    assert run_manage(env, "migrate", "--noinput").returncode == 0
-    launcher = subprocess.Popen(  # noqa: S603
-        [sys.executable, "scripts/run_site.py", str(PORT)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    env, launcher = start_launcher(tmp_path, marker)
     try:
         assert wait_for(lambda: answers(PORT), 30), "the web server did not start"
         submitted = run_manage(env, "shell", "--verbosity", "0", "-c", SUBMIT)
@@ -111,16 +118,10 @@ def test_launcher_started_in_the_background_stops_both_on_sigterm(tmp_path):
     # launcher forwards: it must still stop at once, not after the launcher's grace
     # period (whoever sent SIGTERM may send SIGKILL a second later, orphaning it).
     marker = uuid.uuid4().hex
-    env = development_env(tmp_path, RUN_SITE_TEST_MARKER=marker)
-    assert run_manage(env, "migrate", "--noinput").returncode == 0
-    launcher = subprocess.Popen(  # noqa: S603
-        [sys.executable, "scripts/run_site.py", str(PORT)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # noqa: PLW1509
+    _env, launcher = start_launcher(
+        tmp_path,
+        marker,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     try:
         assert wait_for(lambda: answers(PORT), 30), "the web server did not start"
